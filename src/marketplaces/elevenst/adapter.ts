@@ -1,0 +1,328 @@
+/** The MarketplaceAdapter for 11st: client (HTTP) + codec (bytes ⇄ records) + mapper (records ⇄ hub). */
+import {
+  MarketplaceError,
+  type ChannelOrderLine,
+  type Claim,
+  type ConnectionContext,
+  type MallAck,
+  type MarketplaceAdapter,
+  type MarketplaceErrorKind,
+  type ShippingMethod,
+  type TimeWindow,
+} from '../types.ts';
+import { createElevenstClient, type ElevenstClient, type ElevenstClientOptions, type ElevenstConnection, type ElevenstRequest, type RawResponse } from './client.ts';
+import {
+  CodecError,
+  decodeActionResult,
+  decodeClaimList,
+  decodeClientMessage,
+  decodeOrderList,
+  decodeProductStocks,
+  decodeProducts,
+  encodeStockUpdate,
+  peekResult,
+  type ActionOutcome,
+  type MallFailure,
+} from './codec.ts';
+import { carrierCodeById, errorKindFor, rejectShipMethodCode, saleRefusalReasonCode, shipMethodCode, type Operation } from './codes.ts';
+import { elevenstCredentialsSchema } from './credentials.ts';
+import { toChannelOrderLine, toClaim, toListing, toListingOption, utcIsoToKstDay, utcIsoToKstMinute, windowToKstMinutes } from './mapper.ts';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+export const elevenstLimits = { maxOrderWindowMs: 7 * DAY_MS, maxClaimWindowMs: 30 * DAY_MS, rowCap: 3000 } as const;
+
+export interface ElevenstAdapterOptions extends ElevenstClientOptions {
+  /** A ready client (tests); otherwise one is built from the client options. */
+  client?: ElevenstClient;
+  /** Milliseconds since the epoch; default Date.now. */
+  now?: () => number;
+  /**
+   * Refuse over-long windows before calling (default true). The mall's own window check is unsure
+   * (one report says it silently answers 0 rows), so the adapter does not rely on it.
+   */
+  checkWindowsLocally?: boolean;
+}
+
+const mall = '11st' as const;
+
+function err(kind: MarketplaceErrorKind, operation: string, message: string, extra: Partial<ConstructorParameters<typeof MarketplaceError>[2]> = {}) {
+  return new MarketplaceError(kind, `11st ${operation}: ${message}`, { mall, operation, ...extra });
+}
+
+function failureError(operation: Operation, failure: MallFailure, httpStatus: number): MarketplaceError {
+  const kind = errorKindFor(operation, failure.code, failure.message);
+  return err(kind, operation, `[${failure.code}] ${failure.message}`, {
+    mallCode: failure.code,
+    mallMessage: failure.message,
+    httpStatus,
+    ...(failure.callerIp ? { callerIp: failure.callerIp } : {}),
+  });
+}
+
+const trackingPattern = /^[A-Za-z0-9]{1,40}$/;
+
+export function createElevenstAdapter(options: ElevenstAdapterOptions = {}): MarketplaceAdapter {
+  const client = options.client ?? createElevenstClient(options);
+  const now = options.now ?? Date.now;
+  const checkWindows = options.checkWindowsLocally ?? true;
+
+  function connection(ctx: ConnectionContext, operation: string): ElevenstConnection {
+    const parsed = elevenstCredentialsSchema.safeParse(ctx.credentials);
+    if (!parsed.success) {
+      throw err('invalid_api_key', operation, `connection ${ctx.connectionId} has no usable 11st credentials: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    }
+    return { connectionId: ctx.connectionId, apiKey: parsed.data.apiKey, ...(ctx.baseUrl ? { baseUrl: ctx.baseUrl } : {}) };
+  }
+
+  /** Sends one request; turns unreadable answers into typed errors before the caller decodes. */
+  async function send(ctx: ConnectionContext, operation: Operation, req: Omit<ElevenstRequest, 'operation'>): Promise<RawResponse> {
+    const res = await client.request(connection(ctx, operation), { operation, ...req });
+    if (peekResult(res.text) === undefined) {
+      const kind = res.status >= 500 || res.status === 200 ? 'transient' : 'unknown';
+      throw err(kind, operation, `unreadable answer (HTTP ${res.status}, ${res.bytes.byteLength} bytes)`, { httpStatus: res.status });
+    }
+    return res;
+  }
+
+  /** Runs a decoder; a shape the codec cannot read fails this call and nothing else. */
+  function decode<T>(operation: Operation, res: RawResponse, fn: (text: string) => T): T {
+    try {
+      return fn(res.text);
+    } catch (e) {
+      if (e instanceof CodecError) throw err('unknown', operation, `unexpected answer: ${e.message}`, { httpStatus: res.status, cause: e });
+      throw e;
+    }
+  }
+
+  function ack(operation: Operation, res: RawResponse, outcome: ActionOutcome): MallAck {
+    if (outcome.kind === 'failure') throw failureError(operation, outcome.failure, res.status);
+    return { mallCode: outcome.code, mallMessage: outcome.message };
+  }
+
+  function kstWindow(operation: Operation, window: TimeWindow, maxMs: number) {
+    let w: ReturnType<typeof windowToKstMinutes>;
+    try {
+      w = windowToKstMinutes(window);
+    } catch (e) {
+      throw err('bad_request', operation, (e as Error).message);
+    }
+    if (checkWindows && w.spanMs > maxMs) {
+      throw err('window_too_long', operation, `window of ${(w.spanMs / DAY_MS).toFixed(2)} days exceeds ${maxMs / DAY_MS} days`);
+    }
+    return w;
+  }
+
+  function sendTime(operation: Operation, iso: string | undefined, day: boolean): string {
+    try {
+      const at = iso ?? new Date(now()).toISOString();
+      return day ? utcIsoToKstDay(at) : utcIsoToKstMinute(at);
+    } catch (e) {
+      throw err('bad_request', operation, (e as Error).message);
+    }
+  }
+
+  function digits(operation: Operation, what: string, value: string): string {
+    if (!/^\d+$/.test(value)) throw err('bad_request', operation, `${what} must be digits, got ${JSON.stringify(value)}`);
+    return value;
+  }
+
+  /** Carrier and tracking number as the path wants them; `null` literals when nothing is shipped. */
+  function shipmentSegments(operation: Operation, method: ShippingMethod, carrier: string | undefined, trackingNo: string | undefined): [string | null, string | null] {
+    if (method === 'none') return [null, null];
+    if (carrier === undefined) throw err('bad_request', operation, `a carrier is required for method ${method}`);
+    const code = carrierCodeById[carrier as keyof typeof carrierCodeById];
+    if (code === undefined) throw err('bad_request', operation, `unknown carrier ${JSON.stringify(carrier)}`);
+    // Hyphens and spaces are how people write tracking numbers, not part of them.
+    const cleaned = (trackingNo ?? '').replace(/[\s-]/g, '');
+    if (!trackingPattern.test(cleaned)) throw err('bad_request', operation, `tracking number must be letters and digits, got ${JSON.stringify(trackingNo)}`);
+    return [code, cleaned];
+  }
+
+  async function listOrders(ctx: ConnectionContext, operation: 'complete' | 'packaging', window: TimeWindow) {
+    const w = kstWindow(operation, window, elevenstLimits.maxOrderWindowMs);
+    const res = await send(ctx, operation, { path: ['ordservices', operation, w.start, w.end] });
+    const outcome = decode(operation, res, decodeOrderList);
+    if (outcome.kind === 'failure') throw failureError(operation, outcome.failure, res.status);
+    return outcome.kind === 'empty' ? [] : decode(operation, res, () => outcome.rows.map(toChannelOrderLine));
+  }
+
+  async function listClaims(ctx: ConnectionContext, operation: 'cancelorders' | 'canceledorders', window: TimeWindow): Promise<Claim[]> {
+    const w = kstWindow(operation, window, elevenstLimits.maxClaimWindowMs);
+    const res = await send(ctx, operation, { path: ['claimservice', operation, w.start, w.end] });
+    const outcome = decode(operation, res, decodeClaimList);
+    if (outcome.kind === 'failure') throw failureError(operation, outcome.failure, res.status);
+    const fallback = operation === 'cancelorders' ? 'requested' : 'completed';
+    return outcome.kind === 'empty' ? [] : decode(operation, res, () => outcome.rows.map((r) => toClaim(r, fallback)));
+  }
+
+  const adapter: MarketplaceAdapter = {
+    mall,
+    limits: elevenstLimits,
+
+    async testConnection(ctx) {
+      // A one-hour paid list is the cheapest call that proves key, IP and reachability together.
+      const to = new Date(now()).toISOString();
+      const from = new Date(now() - 60 * 60 * 1000).toISOString();
+      await listOrders(ctx, 'complete', { from, to });
+      return { ok: true };
+    },
+
+    async listOrderLines(ctx, status, window) {
+      const lines = await listOrders(ctx, status === 'paid' ? 'complete' : 'packaging', window);
+      return { lines, rowCap: elevenstLimits.rowCap, hitRowCap: lines.length >= elevenstLimits.rowCap };
+    },
+
+    async getOrder(ctx, mallOrderNo): Promise<ChannelOrderLine[]> {
+      const operation = 'orderByNo';
+      const res = await send(ctx, operation, { path: ['ordservices', 'complete', digits(operation, 'order number', mallOrderNo)] });
+      const outcome = decode(operation, res, decodeOrderList);
+      if (outcome.kind === 'failure') throw failureError(operation, outcome.failure, res.status);
+      return outcome.kind === 'empty' ? [] : decode(operation, res, () => outcome.rows.map(toChannelOrderLine));
+    },
+
+    async confirm(ctx, req) {
+      const operation = 'reqpackaging';
+      const addOn = req.addOnOfProductNo !== undefined && req.addOnOfProductNo !== '0';
+      const res = await send(ctx, operation, {
+        path: [
+          'ordservices',
+          'reqpackaging',
+          digits(operation, 'order number', req.mallOrderNo),
+          digits(operation, 'line number', req.mallLineNo),
+          addOn ? 'Y' : 'N',
+          addOn ? digits(operation, 'add-on product number', req.addOnOfProductNo as string) : null,
+          digits(operation, 'delivery number', req.deliveryNo),
+        ],
+      });
+      return ack(operation, res, decode(operation, res, decodeActionResult));
+    },
+
+    async ship(ctx, req) {
+      const operation = 'reqdelivery';
+      const method = req.method ?? 'parcel';
+      if (method === 'post') throw err('bad_request', operation, 'dispatch has no postal method; use parcel');
+      const [carrier, tracking] = shipmentSegments(operation, method, req.carrier, req.trackingNo);
+      const path = [
+        'ordservices',
+        'reqdelivery',
+        sendTime(operation, req.shippedAt, false),
+        shipMethodCode[method],
+        carrier,
+        tracking,
+        digits(operation, 'delivery number', req.deliveryNo),
+      ];
+      if (req.partial) {
+        if (req.partial.mallLineNos.length === 0) throw err('bad_request', operation, 'partial dispatch needs at least one line');
+        path.push('Y', digits(operation, 'order number', req.partial.mallOrderNo));
+        const lines = req.partial.mallLineNos.map((n) => digits(operation, 'line number', n));
+        const res = await send(ctx, operation, { path: [...path, lines] });
+        return ack(operation, res, decode(operation, res, decodeActionResult));
+      }
+      const res = await send(ctx, operation, { path });
+      return ack(operation, res, decode(operation, res, decodeActionResult));
+    },
+
+    listCancelRequests: (ctx, window) => listClaims(ctx, 'cancelorders', window),
+    listCompletedCancels: (ctx, window) => listClaims(ctx, 'canceledorders', window),
+
+    async approveCancel(ctx, claim) {
+      const operation = 'cancelreqconf';
+      const res = await send(ctx, operation, {
+        path: [
+          'claimservice',
+          'cancelreqconf',
+          digits(operation, 'claim number', claim.claimNo),
+          digits(operation, 'order number', claim.mallOrderNo),
+          digits(operation, 'line number', claim.mallLineNo),
+        ],
+      });
+      return ack(operation, res, decode(operation, res, decodeActionResult));
+    },
+
+    async rejectCancel(ctx, req) {
+      const operation = 'cancelreqreject';
+      const method = req.method ?? 'parcel';
+      const [carrier, tracking] = shipmentSegments(operation, method, req.carrier, req.trackingNo);
+      const res = await send(ctx, operation, {
+        path: [
+          'claimservice',
+          'cancelreqreject',
+          digits(operation, 'order number', req.mallOrderNo),
+          digits(operation, 'line number', req.mallLineNo),
+          digits(operation, 'claim number', req.claimNo),
+          rejectShipMethodCode[method],
+          sendTime(operation, req.shippedAt, true),
+          carrier,
+          tracking,
+        ],
+      });
+      return ack(operation, res, decode(operation, res, decodeActionResult));
+    },
+
+    async refuseSale(ctx, req) {
+      const operation = 'reqrejectorder';
+      const code = saleRefusalReasonCode[req.reason];
+      if (code === undefined) throw err('bad_request', operation, `unknown refusal reason ${JSON.stringify(req.reason)}`);
+      const detail = req.detail.trim();
+      if (detail === '') throw err('bad_request', operation, 'a refusal needs a reason text for the buyer');
+      const res = await send(ctx, operation, {
+        path: [
+          'claimservice',
+          'reqrejectorder',
+          digits(operation, 'order number', req.mallOrderNo),
+          digits(operation, 'line number', req.mallLineNo),
+          code,
+          detail,
+        ],
+      });
+      return ack(operation, res, decode(operation, res, decodeActionResult));
+    },
+
+    async findProductBySellerCode(ctx, sellerProductCode) {
+      const operation = 'sellerprodcode';
+      const code = sellerProductCode.trim();
+      if (code === '') throw err('bad_request', operation, 'seller product code is empty');
+      let res: RawResponse;
+      try {
+        res = await send(ctx, operation, { path: ['prodmarketservice', 'sellerprodcode', code] });
+      } catch (e) {
+        // Some clients see HTTP 404 with an unreadable body for an unknown code.
+        if (e instanceof MarketplaceError && e.httpStatus === 404) return null;
+        throw e;
+      }
+      if (res.status === 404) return null;
+      const outcome = decode(operation, res, decodeProducts);
+      if (outcome.kind === 'failure') throw failureError(operation, outcome.failure, res.status);
+      if (outcome.kind === 'empty') return null;
+      const match = outcome.rows.find((r) => r.sellerPrdCd === code) ?? outcome.rows[0];
+      return match ? decode(operation, res, () => toListing(match)) : null;
+    },
+
+    async listOptionStocks(ctx, productNo) {
+      const operation = 'stck';
+      const res = await send(ctx, operation, { path: ['prodmarketservice', 'prodmarket', 'stck', digits(operation, 'product number', productNo)] });
+      const outcome = decode(operation, res, decodeProductStocks);
+      if (outcome.kind === 'failure') throw failureError(operation, outcome.failure, res.status);
+      return decode(operation, res, () => outcome.value.stocks.map((s) => toListingOption(s, outcome.value.productNo ?? productNo)));
+    },
+
+    async setOptionStock(ctx, req) {
+      const operation = 'stockqty';
+      if (!Number.isSafeInteger(req.quantity) || req.quantity < 0) throw err('bad_request', operation, `quantity must be a whole number >= 0, got ${req.quantity}`);
+      const prdNo = digits(operation, 'product number', req.productNo);
+      const prdStckNo = digits(operation, 'option stock number', req.optionStockNo);
+      let weight = req.weight;
+      if (weight === undefined) {
+        // v1.2 requires optWght; resend the mall's current value rather than guess one.
+        const options = await adapter.listOptionStocks(ctx, prdNo);
+        const option = options.find((o) => o.optionStockNo === prdStckNo);
+        if (!option) throw err('bad_request', operation, `product ${prdNo} has no option stock ${prdStckNo}`);
+        weight = option.weight ?? '0';
+      }
+      const body = encodeStockUpdate({ prdNo, prdStckNo, stckQty: req.quantity, optWght: weight });
+      const res = await send(ctx, operation, { method: 'PUT', path: ['prodservices', 'stockqty', prdStckNo], body });
+      return ack(operation, res, decode(operation, res, decodeClientMessage));
+    },
+  };
+  return adapter;
+}
