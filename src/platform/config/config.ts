@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Thrown when a setting is invalid; the CLI prints it and exits with code 2. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const whole = (min: number, max: number, what: string) =>
+  z.coerce
+    .number({ error: `expected ${what}` })
+    .int({ error: `expected ${what}` })
+    .min(min, { error: `expected ${what}` })
+    .max(max, { error: `expected ${what}` });
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+/**
+ * Every setting, by the name of its environment variable. The optional JSON config file
+ * (SMARTSHIP_CONFIG) uses the same names; the environment wins over the file.
+ * docs/configuration.md lists them; keep the two in step.
+ */
+export const settingsSchema = z.object({
+  PORT: whole(1, 65535, 'a port number from 1 to 65535').default(8080),
+  HOST: z.string().trim().min(1).default('0.0.0.0'),
+  SMARTSHIP_DATA_DIR: z.string().trim().min(1).default('./data'),
+  DATABASE_URL: optionalText.refine((v) => v === undefined || /^(postgres|postgresql):\/\//.test(v) || /^sqlite:/.test(v), {
+    error: 'expected a postgres://… URL, or sqlite:PATH for a SQLite file',
+  }),
+  REDIS_URL: optionalText.refine((v) => v === undefined || /^rediss?:\/\//.test(v), { error: 'expected a redis://… URL' }),
+  SMARTSHIP_QUEUE_PREFIX: z.string().trim().regex(/^[A-Za-z0-9_.-]+$/, { error: 'expected letters, digits, _ . -' }).default('smartship'),
+  SMARTSHIP_MASTER_KEY: optionalText,
+  SMARTSHIP_WORKER_CONCURRENCY: whole(1, 64, 'a whole number from 1 to 64').default(4),
+  SMARTSHIP_JOB_LEASE_SECONDS: whole(2, 3600, 'a whole number of seconds from 2 to 3600').default(30),
+  SMARTSHIP_SHUTDOWN_TIMEOUT_SECONDS: whole(1, 600, 'a whole number of seconds from 1 to 600').default(25),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'expected one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+});
+
+export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Absolute path of the data folder (SQLite file, generated master key). */
+  dataDir: string;
+  database: DatabaseConfig;
+  redisUrl: string | undefined;
+  queue: { prefix: string; concurrency: number; leaseMs: number };
+  masterKey: string | undefined;
+  shutdownTimeoutMs: number;
+  logLevel: z.infer<typeof settingsSchema>['LOG_LEVEL'];
+}
+
+type Env = Record<string, string | undefined>;
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError([`SMARTSHIP_CONFIG: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)})`]);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError([`SMARTSHIP_CONFIG: ${path} is not valid JSON (${(err as Error).message})`]);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError([`SMARTSHIP_CONFIG: ${path} must hold a JSON object of settings`]);
+  }
+  const unknown = Object.keys(parsed).filter((k) => !(k in settingsSchema.shape));
+  if (unknown.length > 0) throw new ConfigError(unknown.map((k) => `SMARTSHIP_CONFIG: ${path} names an unknown setting ${k}`));
+  return parsed as Record<string, unknown>;
+}
+
+/** Reads and validates the configuration; throws ConfigError naming every bad setting. */
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const file = env.SMARTSHIP_CONFIG ? readConfigFile(resolve(cwd, env.SMARTSHIP_CONFIG)) : {};
+  const raw: Record<string, unknown> = { ...file };
+  for (const key of Object.keys(settingsSchema.shape)) {
+    // An empty variable (PORT=) means "not set", as shells and compose files often write it.
+    if (env[key] !== undefined && env[key] !== '') raw[key] = env[key];
+  }
+  const result = settingsSchema.safeParse(raw);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        const key = String(issue.path[0] ?? '');
+        const given = raw[key];
+        return `${key}: ${issue.message}${given === undefined ? '' : ` (got ${JSON.stringify(given)})`}`;
+      }),
+    );
+  }
+  const s = result.data;
+  const dataDir = resolve(cwd, s.SMARTSHIP_DATA_DIR);
+  const database: DatabaseConfig =
+    s.DATABASE_URL === undefined
+      ? { kind: 'sqlite', file: resolve(dataDir, 'smartship.db') }
+      : s.DATABASE_URL.startsWith('sqlite:')
+        ? { kind: 'sqlite', file: resolve(cwd, s.DATABASE_URL.slice('sqlite:'.length)) }
+        : { kind: 'postgres', url: s.DATABASE_URL };
+  return {
+    port: s.PORT,
+    host: s.HOST,
+    dataDir,
+    database,
+    redisUrl: s.REDIS_URL,
+    queue: { prefix: s.SMARTSHIP_QUEUE_PREFIX, concurrency: s.SMARTSHIP_WORKER_CONCURRENCY, leaseMs: s.SMARTSHIP_JOB_LEASE_SECONDS * 1000 },
+    masterKey: s.SMARTSHIP_MASTER_KEY,
+    shutdownTimeoutMs: s.SMARTSHIP_SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    logLevel: s.LOG_LEVEL,
+  };
+}

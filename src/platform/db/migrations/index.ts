@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as platform from './0001-platform.ts';
+
+/** Every migration, in order. Names sort as they run; add new ones at the end. */
+export const migrations: Record<string, Migration> = {
+  '0001-platform': platform,
+};
