@@ -155,11 +155,13 @@ export function decodeOrderList(text: string): ListOutcome<OrderRecord> {
   return decodeOrdersEnvelope(text, (code) => code === '0');
 }
 
+// "해당 건이 없습니다." means empty; the unknown-key message also ends in 없습니다 and is not.
 const claimEmptyText = '없습니다';
+const invalidKeyText = 'OpenAPI Key';
 
 /** Claim-list family (`cancelorders`, `canceledorders`): "nothing found" is `-1` + `해당 건이 없습니다.` */
 export function decodeClaimList(text: string): ListOutcome<ClaimRecord> {
-  return decodeOrdersEnvelope(text, (code, message) => code === '0' || (code === '-1' && message.includes(claimEmptyText)));
+  return decodeOrdersEnvelope(text, (code, message) => code === '0' || (code === '-1' && message.includes(claimEmptyText) && !message.includes(invalidKeyText)));
 }
 
 function decodeOrdersEnvelope(text: string, isEmpty: (code: string, message: string) => boolean): ListOutcome<MallRecord> {
