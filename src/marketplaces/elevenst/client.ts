@@ -90,7 +90,8 @@ export function buildUrl(baseUrl: string | undefined, path: readonly PathSegment
  */
 export function isRetryableResponse(status: number, text: string): boolean {
   const peek = peekResult(text);
-  if (peek === undefined) return true; // cut off, not XML, or an HTML error page from a proxy
+  // Cut off, not XML, or a proxy's HTML error page; an unreadable 4xx will not improve by asking again.
+  if (peek === undefined) return status >= 500 || status === 200;
   if (peek.root === 'AuthMessage') return false;
   if (peek.code !== undefined && transientResultCodes.has(peek.code)) return true;
   if (status >= 500) return peek.code === undefined;
