@@ -597,7 +597,9 @@ export class SandboxState {
 
   linesOfOrders(apiKey: string, ordNos: readonly string[]): OrderLine[] {
     const wanted = new Set(ordNos);
-    return sortLines(this.data.lines.filter((l) => l.apiKey === apiKey && wanted.has(l.ordNo)));
+    return this.data.lines
+      .filter((l) => l.apiKey === apiKey && wanted.has(l.ordNo))
+      .sort((a, b) => (a.ordNo < b.ordNo ? -1 : a.ordNo > b.ordNo ? 1 : Number(a.ordPrdSeq) - Number(b.ordPrdSeq)));
   }
 
   /** Claims with ordCnStatCd 01 (by request time) or 02 (by completion time) in the window. */
@@ -823,9 +825,10 @@ export class SandboxState {
   }
 }
 
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 function sortLines(rows: OrderLine[]): OrderLine[] {
   return rows.sort(
-    (a, b) =>
-      a.ordStlEndDt.localeCompare(b.ordStlEndDt) || a.ordNo.localeCompare(b.ordNo) || Number(a.ordPrdSeq) - Number(b.ordPrdSeq),
+    (a, b) => compareText(a.ordStlEndDt, b.ordStlEndDt) || compareText(a.ordNo, b.ordNo) || Number(a.ordPrdSeq) - Number(b.ordPrdSeq),
   );
 }

@@ -24,6 +24,10 @@ function isCp949(ch: string): boolean {
 
 /** Escapes markup characters; anything CP949 cannot carry becomes a numeric character reference. */
 export function escapeText(text: string): string {
+  // Fast path: ASCII and precomposed Hangul (all in CP949) need only the markup escapes.
+  if (!/[^\x00-\x7f\uac00-\ud7a3]/.test(text)) {
+    return /[&<>]/.test(text) ? text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;') : text;
+  }
   let out = '';
   for (const ch of text) {
     if (ch === '&') out += '&amp;';
@@ -40,12 +44,20 @@ function leaf(name: string, value: Leaf): string {
   return `<${name}>${text}</${name}>`;
 }
 
+const sortedKeyCache = new Map<string, string[]>();
+
 /** Leaf elements in ASCII order of their names, as every captured 11st row shows them. */
 export function sortedLeaves(fields: Fields): string {
-  return Object.entries(fields)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([k, v]) => leaf(k, v))
-    .join('');
+  const keys = Object.keys(fields);
+  const signature = keys.join(',');
+  let sorted = sortedKeyCache.get(signature);
+  if (!sorted) {
+    sorted = [...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    sortedKeyCache.set(signature, sorted);
+  }
+  let out = '';
+  for (const k of sorted) out += leaf(k, fields[k] ?? null);
+  return out;
 }
 
 /** Leaf elements in the given order (for roots whose documented order is not alphabetical). */
@@ -56,7 +68,10 @@ export function orderedLeaves(fields: Fields): string {
 }
 
 export function toBytes(xml: string, upperDeclaration = false): Buffer {
-  return iconv.encode(`${upperDeclaration ? DECLARATION_UPPER : DECLARATION}\n${xml}`, 'cp949');
+  const text = `${upperDeclaration ? DECLARATION_UPPER : DECLARATION}\n${xml}`;
+  // Mostly ASCII: encode only the non-ASCII runs through iconv (its DBCS encoder is slow per char).
+  const parts = text.split(/([^\x00-\x7f]+)/);
+  return Buffer.concat(parts.map((part, i) => (i % 2 === 1 ? iconv.encode(part, 'cp949') : Buffer.from(part, 'latin1'))));
 }
 
 // ---- order and claim lists (`ns2:orders`) ------------------------------------------------------
