@@ -29,7 +29,7 @@ const optionalText = z
  * docs/configuration.md lists them; keep the two in step.
  */
 export const settingsSchema = z.object({
-  PORT: whole(1, 65535, 'a port number from 1 to 65535').default(8080),
+  PORT: whole(0, 65535, 'a port number from 0 to 65535 (0 picks a free port)').default(8080),
   HOST: z.string().trim().min(1).default('0.0.0.0'),
   SMARTSHIP_DATA_DIR: z.string().trim().min(1).default('./data'),
   DATABASE_URL: optionalText.refine((v) => v === undefined || /^(postgres|postgresql):\/\//.test(v) || /^sqlite:/.test(v), {

@@ -151,6 +151,11 @@ export function createBullQueue(opts: BullQueueOptions): JobQueue {
         await Promise.all(workers.map((w) => w.close(true)));
         log.warn('jobs did not finish before shutdown; they return to the queue when their lock expires');
       }
+      if (connection.status !== 'ready') {
+        // Redis is unreachable: nothing to flush, and a polite QUIT would wait for it forever.
+        connection.disconnect();
+        return;
+      }
       await Promise.all([...queues.values()].map((q) => q.close()));
       await connection.quit().catch(() => connection.disconnect());
     },

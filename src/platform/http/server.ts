@@ -1,0 +1,38 @@
+import Fastify from 'fastify';
+import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Logger } from '../log/logger.ts';
+import { AppError } from './errors.ts';
+
+/** A fastify server with zod schemas and the one place where errors become `{"error":{"code","message"}}`. */
+export function createHttpServer(opts: { log: Logger; bodyLimit?: number }) {
+  const app = Fastify({
+    loggerInstance: opts.log,
+    bodyLimit: opts.bodyLimit ?? 5 * 1024 * 1024,
+    // Behind a reverse proxy the client address and scheme come from X-Forwarded-*.
+    trustProxy: true,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.setErrorHandler((err, req, reply) => {
+    if (err instanceof AppError) {
+      return reply.status(err.status).send({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const message = err.validation
+        .map((v) => `${v.instancePath.replace(/^\//, '').replaceAll('/', '.') || err.validationContext || 'request'}: ${v.message}`)
+        .join('; ');
+      return reply.status(400).send({ error: { code: 'VALIDATION_FAILED', message } });
+    }
+    const status = (err as { statusCode?: number }).statusCode;
+    if (status && status >= 400 && status < 500) {
+      return reply.status(status).send({ error: { code: (err as { code?: string }).code ?? 'BAD_REQUEST', message: (err as Error).message } });
+    }
+    req.log.error({ err }, 'request failed');
+    return reply.status(500).send({ error: { code: 'INTERNAL', message: 'Something went wrong on the server; the error was logged.' } });
+  });
+  app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: { code: 'NOT_FOUND', message: `No route ${req.method} ${req.url.split('?')[0]}` } }));
+  return app;
+}
+
+export type HttpServer = ReturnType<typeof createHttpServer>;
