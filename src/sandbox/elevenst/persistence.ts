@@ -10,7 +10,7 @@ export function loadData(file: string): SandboxData | null {
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new Error(`sandbox data file ${file} is not valid JSON: ${(err as Error).message}`);
+    throw new Error(`sandbox data file ${file} is not valid JSON: ${(err as Error).message}`, { cause: err });
   }
   const data = parsed as Partial<SandboxData>;
   if (data.version !== 1 || !Array.isArray(data.keys) || !Array.isArray(data.products) || !Array.isArray(data.lines) || !data.counters) {

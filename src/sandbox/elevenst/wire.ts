@@ -25,7 +25,7 @@ function isCp949(ch: string): boolean {
 /** Escapes markup characters; anything CP949 cannot carry becomes a numeric character reference. */
 export function escapeText(text: string): string {
   // Fast path: ASCII and precomposed Hangul (all in CP949) need only the markup escapes.
-  if (!/[^\x00-\x7f\uac00-\ud7a3]/.test(text)) {
+  if (!/[^\t\n\r -\x7f\uac00-\ud7a3]/.test(text)) {
     return /[&<>]/.test(text) ? text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;') : text;
   }
   let out = '';
@@ -70,7 +70,7 @@ export function orderedLeaves(fields: Fields): string {
 export function toBytes(xml: string, upperDeclaration = false): Buffer {
   const text = `${upperDeclaration ? DECLARATION_UPPER : DECLARATION}\n${xml}`;
   // Mostly ASCII: encode only the non-ASCII runs through iconv (its DBCS encoder is slow per char).
-  const parts = text.split(/([^\x00-\x7f]+)/);
+  const parts = text.split(/([^\t\n\r -\x7f]+)/);
   return Buffer.concat(parts.map((part, i) => (i % 2 === 1 ? iconv.encode(part, 'cp949') : Buffer.from(part, 'latin1'))));
 }
 
