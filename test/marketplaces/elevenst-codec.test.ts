@@ -284,3 +284,14 @@ describe('11st result codes → error kinds (every documented code, from fixture
     expect(errorKindFor('packaging', '-3105', 'x')).toBe('unknown');
   });
 });
+
+describe('11st codec: peeking at an answer before decoding', () => {
+  it('sees root and code of 11st answers, and nothing in an HTML error page or cut-off XML', async () => {
+    const { peekResult } = await import('../../src/marketplaces/elevenst/codec.ts');
+    expect(peekResult(text('reqpackaging-error-3207.xml'))).toMatchObject({ root: 'ResultOrder', code: '-3207' });
+    expect(peekResult(text('auth-ip-rejected.xml'))).toMatchObject({ root: 'AuthMessage', code: '-500' });
+    expect(peekResult(text('complete-rows.xml'))).toEqual({ root: 'orders' });
+    expect(peekResult('<html><head><title>Error</title></head><body><h1>HTTP Status 500</h1></body></html>')).toBeUndefined();
+    expect(peekResult(text('malformed-truncated.xml'))).toBeUndefined();
+  });
+});

@@ -241,9 +241,13 @@ export function decodeProductStocks(text: string): { kind: 'stocks'; value: Prod
   return common ? { kind: 'failure', failure: common } : unexpected(root, 'ProductStocks');
 }
 
+/** Root elements (local names) an 11st answer can have. */
+const mallRoots = new Set(['orders', 'ResultOrder', 'ClientMessage', 'AuthMessage', 'Products', 'products', 'Product', 'ProductStocks']);
+
 /**
- * A result code and message from any 11st answer, without judging it; undefined when the text is not
- * XML or carries no code (a data answer). Used to decide on retries before the full decode.
+ * The root, result code and message of an 11st answer, without judging them; undefined when the text
+ * is not an 11st answer at all (cut off, not XML, or e.g. an HTML error page, which parses as XML).
+ * Used to decide on retries before the full decode.
  */
 export function peekResult(text: string): { root: string; code?: string; message?: string } | undefined {
   let parsed: { root: string; body: Node };
@@ -253,6 +257,7 @@ export function peekResult(text: string): { root: string; code?: string; message
     return undefined;
   }
   const { root, body } = parsed;
+  if (!mallRoots.has(root)) return undefined;
   const code = leaf(body['result_code']) ?? leaf(body['resultCode']);
   const message = leaf(body['result_text']) ?? leaf(body['resultMessage']) ?? leaf(body['message']);
   return { root, ...(code !== undefined ? { code } : {}), ...(message !== undefined ? { message } : {}) };

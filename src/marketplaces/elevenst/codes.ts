@@ -146,6 +146,7 @@ const codesByOperation: Readonly<Record<Operation, Readonly<Record<string, Marke
     '-23007': bad,
     '-23008': bad,
     '-23009': bad,
+    '-3320': 'tracking_rejected',
   },
   reqrejectorder: { '-21001': bad, '-21002': bad, '-21003': bad, '-21004': 'order_changed', '-21005': 'order_changed' },
   sellerprodcode: {},
@@ -164,6 +165,8 @@ export const transientResultCodes: ReadonlySet<string> = new Set(['-3207', '-331
 
 const invalidKeyText = 'OpenAPI Key';
 const alreadyCancelledText = '이미 취소 완료';
+// Product reads answer maintenance as `Products/message` without a code.
+const maintenanceText = '서버 점검';
 
 /** Which error kind an 11st result code (plus its message) means for this call. */
 export function errorKindFor(operation: Operation, code: string, message: string): MarketplaceErrorKind {
@@ -172,6 +175,7 @@ export function errorKindFor(operation: Operation, code: string, message: string
   if (common) return common;
   const specific = codesByOperation[operation][code];
   if (specific) return specific;
+  if (message.includes(maintenanceText)) return 'maintenance';
   // The approval answers a repeat with a message rather than a documented code.
   if (operation === 'cancelreqconf' && message.includes(alreadyCancelledText)) return 'already_done';
   return 'unknown';
