@@ -9,6 +9,8 @@ import { createHttpServer, type HttpServer } from '../platform/http/server.ts';
 import type { Logger } from '../platform/log/logger.ts';
 import { createJobQueue } from '../platform/queue/create-queue.ts';
 import type { JobQueue } from '../platform/queue/queue.ts';
+import { registerWebConsole } from '../platform/http/web-console.ts';
+import { registerModules } from './modules.ts';
 
 /** What one process runs: everything (`start`), the HTTP side (`api`) or the job side (`worker`). */
 export type Role = 'all' | 'api' | 'worker';
@@ -43,6 +45,8 @@ export async function createApp(config: Config, role: Role, log: Logger): Promis
     http = createHttpServer({ log });
     registerHealthRoutes(http, { db: database.dialect, queue: queue.kind, checks: { db: () => database.ping(), queue: () => queue.ping() } });
   }
+  await registerModules({ config, database, queue, secrets, log }, http);
+  if (http) await registerWebConsole(http, log);
 
   let stopped: Promise<void> | undefined;
   return {
