@@ -96,8 +96,10 @@ describe('smartship sandbox 11st (command)', () => {
     expect(errors[0]).toBe('smartship sandbox 11st: --port must be a whole number from 0 to 65535, got "70000"');
   });
 
-  function spawnCli(args: string[]): { child: ChildProcess; stdout: () => string; stderr: () => string; exit: Promise<number | null> } {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/sandbox/run-cli.ts', ...args], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] });
+  /** `real`: the product's own CLI (bin/smartship.js sandbox 11st); otherwise the command function alone. */
+  function spawnCli(args: string[], real = true): { child: ChildProcess; stdout: () => string; stderr: () => string; exit: Promise<number | null> } {
+    const entry = real ? ['bin/smartship.js', 'sandbox', '11st'] : ['--import', 'tsx', 'test/sandbox/run-cli.ts'];
+    const child = spawn(process.execPath, [...entry, ...args], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
@@ -106,7 +108,7 @@ describe('smartship sandbox 11st (command)', () => {
     return { child, stdout: () => out, stderr: () => err, exit };
   }
 
-  it('runs as a process with a fixed key and a data file, saves on SIGTERM and exits 0', async () => {
+  it('runs as `smartship sandbox 11st` with a fixed key and a data file, saves on SIGTERM and exits 0', async () => {
     const file = join(dir, 'cli-state.json');
     const cli = spawnCli(['--port', '0', '--api-key', 'cli-test-key', '--seed', '2', '--data', file]);
     const deadline = Date.now() + 15_000;
@@ -126,7 +128,7 @@ describe('smartship sandbox 11st (command)', () => {
   });
 
   it('exits with code 2 on a bad argument as a process', async () => {
-    const cli = spawnCli(['--allow-ip', 'not an ip']);
+    const cli = spawnCli(['--allow-ip', 'not an ip'], false);
     expect(await cli.exit).toBe(2);
     expect(cli.stderr()).toContain('--allow-ip: "not an ip" is not an IP address');
   });
