@@ -103,6 +103,11 @@ describe('11st adapter: orders', () => {
     expect(stub.seen).toHaveLength(0);
   });
 
+  it('refuses a base URL that is not http(s) without calling', async () => {
+    const e = await failure(adapter().testConnection({ ...ctx(), baseUrl: 'ftp://example.com' }));
+    expect(e.kind).toBe('bad_request');
+  });
+
   it('fails a malformed answer as transient after retrying it', async () => {
     routes = [['/rest/', 'malformed-truncated.xml']];
     const e = await failure(adapter().listOrderLines(ctx(), 'paid', window));

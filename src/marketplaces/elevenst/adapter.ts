@@ -71,6 +71,9 @@ export function createElevenstAdapter(options: ElevenstAdapterOptions = {}): Mar
     if (!parsed.success) {
       throw err('invalid_api_key', operation, `connection ${ctx.connectionId} has no usable 11st credentials: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
     }
+    if (ctx.baseUrl !== undefined && !/^https?:\/\/[^/\s]+/i.test(ctx.baseUrl)) {
+      throw err('bad_request', operation, `connection ${ctx.connectionId} has an unusable base URL ${JSON.stringify(ctx.baseUrl)}`);
+    }
     return { connectionId: ctx.connectionId, apiKey: parsed.data.apiKey, ...(ctx.baseUrl ? { baseUrl: ctx.baseUrl } : {}) };
   }
 
