@@ -145,6 +145,17 @@ describe('11st client: retries', () => {
     expect(stub.seen).toHaveLength(1);
   });
 
+  it('retries HTTP 429 defensively, but not an unreadable 404', async () => {
+    let n = 0;
+    stub.setHandler((_req, res) => (n++ === 0 ? send(res, 429, 'slow down', 'text/plain') : send(res, 200, fixtureBytes('complete-empty.xml'))));
+    const { c } = client();
+    expect((await c.request(conn(), { operation: 'x', path: ['x'] })).status).toBe(200);
+    stub.seen.length = 0;
+    stub.setHandler((_req, res) => send(res, 404, 'Not Found', 'text/plain'));
+    expect((await c.request(conn(), { operation: 'x', path: ['x'] })).status).toBe(404);
+    expect(stub.seen).toHaveLength(1);
+  });
+
   it('retries a truncated body', async () => {
     let n = 0;
     stub.setHandler((_req, res) => send(res, 200, fixtureBytes(n++ === 0 ? 'malformed-truncated.xml' : 'complete-rows.xml')));

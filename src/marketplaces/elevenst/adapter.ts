@@ -81,7 +81,7 @@ export function createElevenstAdapter(options: ElevenstAdapterOptions = {}): Mar
   async function send(ctx: ConnectionContext, operation: Operation, req: Omit<ElevenstRequest, 'operation'>): Promise<RawResponse> {
     const res = await client.request(connection(ctx, operation), { operation, ...req });
     if (peekResult(res.text) === undefined) {
-      const kind = res.status >= 500 || res.status === 200 ? 'transient' : 'unknown';
+      const kind = res.status >= 500 || res.status === 200 || res.status === 429 ? 'transient' : 'unknown';
       throw err(kind, operation, `unreadable answer (HTTP ${res.status}, ${res.bytes.byteLength} bytes)`, { httpStatus: res.status });
     }
     return res;

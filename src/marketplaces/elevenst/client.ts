@@ -85,16 +85,17 @@ export function buildUrl(baseUrl: string | undefined, path: readonly PathSegment
 }
 
 /**
- * Whether an answer is worth another try: HTTP 5xx without a recognisable 11st verdict, unreadable
- * bodies, and the result codes the guide says to retry (-3207, -3311). Never the IP rejection.
+ * Whether an answer is worth another try: HTTP 5xx (and a defensive 429; 11st was never seen sending
+ * one) without a recognisable 11st verdict, unreadable bodies, and the result codes the guide says to
+ * retry (-3207, -3311). Never the IP rejection.
  */
 export function isRetryableResponse(status: number, text: string): boolean {
   const peek = peekResult(text);
   // Cut off, not XML, or a proxy's HTML error page; an unreadable 4xx will not improve by asking again.
-  if (peek === undefined) return status >= 500 || status === 200;
+  if (peek === undefined) return status >= 500 || status === 200 || status === 429;
   if (peek.root === 'AuthMessage') return false;
   if (peek.code !== undefined && transientResultCodes.has(peek.code)) return true;
-  if (status >= 500) return peek.code === undefined;
+  if (status >= 500 || status === 429) return peek.code === undefined;
   return false;
 }
 
