@@ -5,6 +5,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createElevenstAdapter, type ElevenstAdapterOptions } from '../../src/marketplaces/elevenst/adapter.ts';
 import { MarketplaceError, type ChannelOrderLine, type ConnectionContext, type MarketplaceErrorKind } from '../../src/marketplaces/types.ts';
+import { decodeBody, decodeOrderList } from '../../src/marketplaces/elevenst/codec.ts';
+import { utcIsoToKstMinute } from '../../src/marketplaces/elevenst/mapper.ts';
 import { createMemoryRateLimiter } from '../../src/platform/ratelimit/memory.ts';
 import { startSandbox, type RunningSandbox } from '../../src/sandbox/elevenst/server.ts';
 
@@ -196,6 +198,28 @@ describe('11st contract: order lines', () => {
     const { order } = await arrangeBundle();
     expect((await adapter.getOrder(ctx(), order.ordNo)).map((l) => l.mallLineNo)).toEqual(['1', '2', '3']);
     expect(await adapter.getOrder(ctx(), '20990101000000001')).toEqual([]);
+  });
+});
+
+describe('11st contract: wire', () => {
+  it("the codec reads the sandbox's raw bytes: CP949 names, ns2 rows, literal null read as absent", async () => {
+    const { order } = await arrangeBundle();
+    const w = recent();
+    const res = await fetch(`${sb.url}/rest/ordservices/complete/${utcIsoToKstMinute(w.from)}/${utcIsoToKstMinute(w.to)}`, { headers: { openapikey: API_KEY } });
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    const text = decodeBody(bytes);
+    expect(text).toContain('김똠이');
+    expect(text).toContain('<ns2:order>');
+    expect(text).toContain('<plcodrCnfDt>null</plcodrCnfDt>');
+    // The same bytes are not UTF-8, and Node's own EUC-KR decoder loses the UHC syllable.
+    expect(Buffer.from(bytes).toString('utf8')).not.toContain('김똠이');
+    expect(new TextDecoder('euc-kr').decode(bytes)).not.toContain('김똠이');
+    const out = decodeOrderList(text);
+    if (out.kind !== 'rows') throw new Error(out.kind);
+    const row = out.rows.find((r) => r.ordNo === order.ordNo);
+    expect(row?.ordNo).toMatch(/^\d{17}$/);
+    expect(row?.plcodrCnfDt).toBeUndefined();
+    expect(row?.ordNm).toBe('김똠이');
   });
 });
 
