@@ -41,6 +41,8 @@ export const settingsSchema = z.object({
   SMARTSHIP_WORKER_CONCURRENCY: whole(1, 64, 'a whole number from 1 to 64').default(4),
   SMARTSHIP_JOB_LEASE_SECONDS: whole(2, 3600, 'a whole number of seconds from 2 to 3600').default(30),
   SMARTSHIP_SHUTDOWN_TIMEOUT_SECONDS: whole(1, 600, 'a whole number of seconds from 1 to 600').default(25),
+  SMARTSHIP_11ST_RATE_PER_SECOND: z.coerce.number({ error: 'expected a number of requests per second' }).positive({ error: 'expected a number of requests per second above 0' }).max(100, { error: 'expected at most 100 requests per second' }).default(2),
+  SMARTSHIP_11ST_BURST: whole(1, 100, 'a whole number from 1 to 100').default(4),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'expected one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
 });
 
@@ -57,6 +59,8 @@ export interface Config {
   masterKey: string | undefined;
   shutdownTimeoutMs: number;
   logLevel: z.infer<typeof settingsSchema>['LOG_LEVEL'];
+  /** Calls to 11st per connection: a token bucket, shared across processes when Redis is configured. */
+  elevenst: { ratePerSecond: number; burst: number };
 }
 
 type Env = Record<string, string | undefined>;
@@ -118,5 +122,6 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     masterKey: s.SMARTSHIP_MASTER_KEY,
     shutdownTimeoutMs: s.SMARTSHIP_SHUTDOWN_TIMEOUT_SECONDS * 1000,
     logLevel: s.LOG_LEVEL,
+    elevenst: { ratePerSecond: s.SMARTSHIP_11ST_RATE_PER_SECOND, burst: s.SMARTSHIP_11ST_BURST },
   };
 }
