@@ -1,9 +1,14 @@
+import { readFileSync } from 'node:fs';
 import type { HttpServer } from '../platform/http/server.ts';
 import type { Logger } from '../platform/log/logger.ts';
 import type { Database } from '../platform/db/database.ts';
 import type { JobQueue } from '../platform/queue/queue.ts';
 import type { SecretStore } from '../platform/crypto/secrets.ts';
 import type { Config } from '../platform/config/config.ts';
+import { registerOpenApi } from '../platform/http/openapi.ts';
+import { registerAuth } from '../modules/accounts/auth.ts';
+import { registerAccountRoutes } from '../modules/accounts/routes.ts';
+import { createAccountService, type AccountService, type Clock } from '../modules/accounts/service.ts';
 
 export interface ModuleDeps {
   config: Config;
@@ -11,9 +16,29 @@ export interface ModuleDeps {
   queue: JobQueue;
   secrets: SecretStore;
   log: Logger;
+  /** Tests pass one to move time; the real clock otherwise. */
+  clock?: Clock;
 }
 
+/** The services of the business modules, for the modules built after them and for tests. */
+export interface Modules {
+  accounts: AccountService;
+}
+
+const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
 /** Builds the business modules and registers their routes (when this process serves HTTP) and job handlers. */
-export async function registerModules(_deps: ModuleDeps, _http: HttpServer | undefined): Promise<void> {
-  // Modules are added here as they are built (accounts, connections, orders, …).
+export async function registerModules(deps: ModuleDeps, http: HttpServer | undefined): Promise<Modules> {
+  const accounts = createAccountService({ db: deps.database.db, log: deps.log, clock: deps.clock });
+
+  if (http) {
+    // The OpenAPI document collects routes as they are added, and the auth hook guards every /api route.
+    await registerOpenApi(http, { version });
+    await registerAuth(http, accounts);
+    registerAccountRoutes(http, accounts);
+    // Only processes that serve the console create the setup token (or seed the first owner).
+    await accounts.prepareFirstRun(deps.config.admin);
+  }
+
+  return { accounts };
 }

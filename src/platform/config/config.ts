@@ -44,6 +44,18 @@ export const settingsSchema = z.object({
   SMARTSHIP_11ST_RATE_PER_SECOND: z.coerce.number({ error: 'expected a number of requests per second' }).positive({ error: 'expected a number of requests per second above 0' }).max(100, { error: 'expected at most 100 requests per second' }).default(2),
   SMARTSHIP_11ST_BURST: whole(1, 100, 'a whole number from 1 to 100').default(4),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'expected one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+  SMARTSHIP_ADMIN_EMAIL: optionalText.refine((v) => v === undefined || z.email().safeParse(v).success, { error: 'expected an email address' }),
+  SMARTSHIP_ADMIN_PASSWORD: z
+    .string()
+    .transform((v) => (v === '' ? undefined : v))
+    .optional()
+    .refine((v) => v === undefined || v.length >= 10, { error: 'expected at least 10 characters' }),
+  SMARTSHIP_ADMIN_SELLER: z.string().trim().min(1).max(200).default('My shop'),
+}).superRefine((s, ctx) => {
+  if ((s.SMARTSHIP_ADMIN_EMAIL === undefined) !== (s.SMARTSHIP_ADMIN_PASSWORD === undefined)) {
+    const missing = s.SMARTSHIP_ADMIN_EMAIL === undefined ? 'SMARTSHIP_ADMIN_EMAIL' : 'SMARTSHIP_ADMIN_PASSWORD';
+    ctx.addIssue({ code: 'custom', path: [missing], message: 'set SMARTSHIP_ADMIN_EMAIL and SMARTSHIP_ADMIN_PASSWORD together (or neither)' });
+  }
 });
 
 export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
@@ -61,6 +73,8 @@ export interface Config {
   logLevel: z.infer<typeof settingsSchema>['LOG_LEVEL'];
   /** Calls to 11st per connection: a token bucket, shared across processes when Redis is configured. */
   elevenst: { ratePerSecond: number; burst: number };
+  /** The first seller and owner to create at start when the database has no user (automation). */
+  admin: { email: string; password: string; sellerName: string } | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -123,5 +137,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     shutdownTimeoutMs: s.SMARTSHIP_SHUTDOWN_TIMEOUT_SECONDS * 1000,
     logLevel: s.LOG_LEVEL,
     elevenst: { ratePerSecond: s.SMARTSHIP_11ST_RATE_PER_SECOND, burst: s.SMARTSHIP_11ST_BURST },
+    admin:
+      s.SMARTSHIP_ADMIN_EMAIL !== undefined && s.SMARTSHIP_ADMIN_PASSWORD !== undefined
+        ? { email: s.SMARTSHIP_ADMIN_EMAIL, password: s.SMARTSHIP_ADMIN_PASSWORD, sellerName: s.SMARTSHIP_ADMIN_SELLER }
+        : undefined,
   };
 }

@@ -2,6 +2,14 @@ import Fastify from 'fastify';
 import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from '../log/logger.ts';
 import { AppError } from './errors.ts';
+import { recordRoutes } from './route-table.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route answers without a session or API token (health, setup, sign-in, API docs). */
+    public?: boolean;
+  }
+}
 
 /** A fastify server with zod schemas and the one place where errors become `{"error":{"code","message"}}`. */
 export function createHttpServer(opts: { log: Logger; bodyLimit?: number }) {
@@ -11,11 +19,14 @@ export function createHttpServer(opts: { log: Logger; bodyLimit?: number }) {
     // Behind a reverse proxy the client address and scheme come from X-Forwarded-*.
     trustProxy: true,
   }).withTypeProvider<ZodTypeProvider>();
+  recordRoutes(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof AppError) {
+      const retryAfter = err.details?.retryAfterSeconds;
+      if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
       return reply.status(err.status).send({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } });
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
