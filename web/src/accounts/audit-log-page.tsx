@@ -1,0 +1,92 @@
+import { useEffect, useState } from 'react';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { api, type AuditEntry, type AuditPage } from '../api.ts';
+import { formatDateTime } from '../format.ts';
+import { currentLocale } from '../i18n.ts';
+import { Button } from '../ui/form.tsx';
+import { LoadError, Loading, PageHeader } from '../ui/page.tsx';
+import { DataTable, type Column } from '../ui/table.tsx';
+
+const PAGE_SIZE = 50;
+
+function detailsText(details: Record<string, unknown> | null | undefined): string {
+  return Object.entries(details ?? {})
+    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .join(', ');
+}
+
+/** The audit log, newest first, filtered by action, loaded page by page (keyset cursor). */
+export function AuditLogPage() {
+  const { t } = useTranslation();
+  const locale = currentLocale();
+  const [action, setAction] = useState('');
+  const [seenActions, setSeenActions] = useState<string[]>([]);
+  const log = useInfiniteQuery({
+    queryKey: ['audit-log', action],
+    initialPageParam: '',
+    queryFn: ({ pageParam }) => {
+      const q = new URLSearchParams({ limit: String(PAGE_SIZE) });
+      if (pageParam) q.set('cursor', pageParam);
+      if (action) q.set('action', action);
+      return api.get<AuditPage>(`/api/audit-log?${q}`);
+    },
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const rows = log.data?.pages.flatMap((p) => p.entries) ?? [];
+
+  // The action filter offers every action seen so far (the log has no separate list of them).
+  useEffect(() => {
+    const actions = log.data?.pages.flatMap((p) => p.entries.map((e) => e.action)) ?? [];
+    setSeenActions((seen) => {
+      const merged = new Set([...seen, ...actions]);
+      return merged.size === seen.length ? seen : [...merged].sort();
+    });
+  }, [log.data]);
+
+  const columns: Column<AuditEntry>[] = [
+    { key: 'at', header: t('audit.at'), value: (r) => r.at, render: (r) => <time dateTime={r.at}>{formatDateTime(r.at, locale)}</time>, width: '11rem' },
+    { key: 'action', header: t('audit.action'), value: (r) => r.action, render: (r) => <code>{r.action}</code>, width: '13rem' },
+    { key: 'actor', header: t('audit.actor'), value: (r) => r.actor.email ?? '', render: (r) => r.actor.email ?? <em>{t('audit.system')}</em>, width: '14rem' },
+    { key: 'target', header: t('audit.target'), value: (r) => (r.target ? `${r.target.type} ${r.target.id}` : ''), render: (r) => r.target && <span className="target"><span className="muted">{r.target.type}</span> <code>{r.target.id}</code></span> },
+    { key: 'details', header: t('audit.details'), value: (r) => detailsText(r.details), sortable: false, render: (r) => <span className="details">{detailsText(r.details)}</span> },
+    { key: 'ip', header: t('audit.ip'), value: (r) => r.ip ?? '', render: (r) => <span title={r.userAgent ?? undefined}>{r.ip}</span>, width: '8rem' },
+  ];
+
+  return (
+    <>
+      <PageHeader title={t('audit.title')} />
+      <div className="toolbar">
+        <label className="table-filter">
+          <span>{t('audit.filterAction')}</span>
+          <select value={action} onChange={(e) => setAction(e.target.value)} data-testid="audit-action-filter">
+            <option value="">{t('audit.allActions')}</option>
+            {seenActions.map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {log.isPending ? (
+        <Loading />
+      ) : log.isError ? (
+        <LoadError error={log.error} retry={() => void log.refetch()} />
+      ) : (
+        <>
+          <DataTable rows={rows} columns={columns} rowKey={(r) => r.id} empty={t('audit.empty')} caption={t('audit.title')} testId="audit-table" />
+          <div className="table-footer">
+            {log.hasNextPage ? (
+              <Button type="button" busy={log.isFetchingNextPage} onClick={() => void log.fetchNextPage()}>
+                {log.isFetchingNextPage ? t('audit.loadingMore') : t('audit.loadMore')}
+              </Button>
+            ) : (
+              rows.length > 0 && <span className="muted">{t('audit.end')}</span>
+            )}
+          </div>
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,60 @@
+import { useState, type FormEvent } from 'react';
+import { Navigate, useLocation, useNavigate } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { useQueryClient } from '@tanstack/react-query';
+import { api, isApiError, type Me } from '../api.ts';
+import { useErrorText } from '../errors.ts';
+import { applyLocale } from '../i18n.ts';
+import { useMe } from '../session.ts';
+import { Button, Field, FormError, Notice } from '../ui/form.tsx';
+import { AuthFrame } from './auth-frame.tsx';
+
+export function SignInPage() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const client = useQueryClient();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const errorText = useErrorText();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const state = location.state as { from?: string; signedOut?: boolean; expired?: boolean } | null;
+
+  if (me.data) return <Navigate to={state?.from ?? '/'} replace />;
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await api.post<{ user: Me }>('/api/session', { email: email.trim(), password });
+      applyLocale(res.user.locale);
+      client.setQueryData(['me'], res.user);
+      void navigate(state?.from ?? '/', { replace: true });
+    } catch (err) {
+      if (isApiError(err) && (err.status === 429 || err.code === 'LOCKED_OUT' || err.code === 'TOO_MANY_ATTEMPTS')) setError(t('signIn.lockedOut'));
+      else if (isApiError(err) && (err.code === 'INVALID_CREDENTIALS' || err.status === 401)) setError(t('signIn.wrongPassword'));
+      else setError(errorText(err));
+      setPassword('');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <AuthFrame title={t('signIn.title')} intro={t('signIn.intro')}>
+      {state?.signedOut && !error && <Notice message={t('signIn.signedOut')} kind="info" />}
+      {state?.expired && !error && <Notice message={t('errors.sessionExpired')} kind="warn" />}
+      <form onSubmit={submit} className="form" noValidate={false} data-testid="sign-in-form">
+        <FormError message={error} />
+        <Field label={t('signIn.email')} name="email" type="email" autoComplete="username" required autoFocus value={email} onChange={(e) => setEmail(e.target.value)} />
+        <Field label={t('signIn.password')} name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+        <Button kind="primary" type="submit" busy={busy}>
+          {busy ? t('signIn.submitting') : t('signIn.submit')}
+        </Button>
+      </form>
+    </AuthFrame>
+  );
+}

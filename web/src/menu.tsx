@@ -1,0 +1,63 @@
+import type { ComponentType } from 'react';
+import type { Role } from './api.ts';
+import type { Catalog } from '../../src/platform/i18n/index.ts';
+import { DashboardPage } from './home/dashboard-page.tsx';
+import { UsersPage } from './accounts/users-page.tsx';
+import { TokensPage } from './accounts/tokens-page.tsx';
+import { AuditLogPage } from './accounts/audit-log-page.tsx';
+import { AccountPage } from './accounts/account-page.tsx';
+
+/** A `menu.*` key of the message catalogs. */
+export type MenuLabel = `menu.${keyof Catalog['menu']}`;
+
+export interface MenuPage {
+  label: MenuLabel;
+  path: string;
+  page: ComponentType;
+  /** Who sees it; everyone signed in when absent. */
+  roles?: readonly Role[];
+}
+export interface MenuGroup {
+  label: MenuLabel;
+  children: MenuEntry[];
+}
+export type MenuEntry = MenuPage | MenuGroup;
+
+const managers = ['owner', 'admin'] as const;
+
+/**
+ * The left menu and the signed-in routes, following the source guide's paths
+ * (Orders › Shopping mall integration › Shopping mall API settings, …). Only pages that exist are
+ * listed; a module adds its page with one line, e.g. inside an Orders group:
+ *   { label: 'menu.mallApiSettings', path: '/orders/mall-integration/api-settings', page: MallApiSettingsPage },
+ */
+export const menu: MenuEntry[] = [
+  { label: 'menu.home', path: '/', page: DashboardPage },
+  {
+    label: 'menu.settings',
+    children: [
+      { label: 'menu.users', path: '/settings/users', page: UsersPage, roles: managers },
+      { label: 'menu.apiTokens', path: '/settings/api-tokens', page: TokensPage },
+      { label: 'menu.auditLog', path: '/settings/audit-log', page: AuditLogPage, roles: managers },
+    ],
+  },
+  { label: 'menu.account', path: '/account', page: AccountPage },
+];
+
+export const isGroup = (e: MenuEntry): e is MenuGroup => 'children' in e;
+
+/** The menu as this role sees it: pages it may open, groups that still have something in them. */
+export function visibleMenu(role: Role, entries: MenuEntry[] = menu): MenuEntry[] {
+  const out: MenuEntry[] = [];
+  for (const e of entries) {
+    if (isGroup(e)) {
+      const children = visibleMenu(role, e.children);
+      if (children.length) out.push({ ...e, children });
+    } else if (!e.roles || e.roles.includes(role)) out.push(e);
+  }
+  return out;
+}
+
+export function menuPages(entries: MenuEntry[]): MenuPage[] {
+  return entries.flatMap((e) => (isGroup(e) ? menuPages(e.children) : [e]));
+}

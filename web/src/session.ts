@@ -1,0 +1,41 @@
+import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { api, isApiError, type Me } from './api.ts';
+
+/** The signed-in user, or null when nobody is signed in (the hub answers 401). */
+export function useMe() {
+  return useQuery({
+    queryKey: ['me'],
+    queryFn: async (): Promise<Me | null> => {
+      try {
+        return await api.get<Me>('/api/me');
+      } catch (err) {
+        if (isApiError(err) && err.status === 401) return null;
+        throw err;
+      }
+    },
+    staleTime: 60_000,
+    retry: false,
+  });
+}
+
+/** Whether the hub still needs its first-run setup (no user exists yet). */
+export function useSetupNeeded(enabled = true) {
+  return useQuery({
+    queryKey: ['setup'],
+    queryFn: () => api.get<{ needed: boolean }>('/api/setup'),
+    enabled,
+    staleTime: 30_000,
+    retry: false,
+  });
+}
+
+/** Drops everything cached for the previous user; the `me` query then says "nobody". */
+export function signedOut(client: QueryClient): void {
+  client.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' && q.queryKey[0] !== 'setup' });
+  client.setQueryData(['me'], null);
+}
+
+export function useSetMe() {
+  const client = useQueryClient();
+  return (me: Me | null) => client.setQueryData(['me'], me);
+}
