@@ -114,7 +114,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       result.error.issues.map((issue) => {
         const key = String(issue.path[0] ?? '');
         const given = raw[key];
-        return `${key}: ${issue.message}${given === undefined ? '' : ` (got ${JSON.stringify(given)})`}`;
+        // A rejected password or key is still a secret: name the setting, not its value.
+        const shown = /PASSWORD|MASTER_KEY/.test(key) ? ' (value hidden)' : ` (got ${JSON.stringify(given)})`;
+        return `${key}: ${issue.message}${given === undefined ? '' : shown}`;
       }),
     );
   }
