@@ -10,9 +10,7 @@ import type { Logger } from '../platform/log/logger.ts';
 import { createJobQueue } from '../platform/queue/create-queue.ts';
 import type { JobQueue } from '../platform/queue/queue.ts';
 import { registerWebConsole } from '../platform/http/web-console.ts';
-import { createMemoryRateLimiter, createRedisRateLimiter } from '../platform/ratelimit/index.ts';
-import { createMarketplaceRegistry, type MarketplaceRegistry } from '../marketplaces/registry.ts';
-import { Redis } from 'ioredis';
+import { createMarketplaces, type Marketplaces } from './marketplaces.ts';
 import { registerModules } from './modules.ts';
 
 /** What one process runs: everything (`start`), the HTTP side (`api`) or the job side (`worker`). */
@@ -23,7 +21,7 @@ export interface App {
   database: Database;
   queue: JobQueue;
   secrets: SecretStore;
-  marketplaces: MarketplaceRegistry;
+  marketplaces: Marketplaces;
   http: HttpServer | undefined;
   /** Listens (api) and starts consuming jobs (worker); returns the URL when it serves HTTP. */
   start(): Promise<string | undefined>;
@@ -43,21 +41,14 @@ export async function createApp(config: Config, role: Role, log: Logger): Promis
   const keyring = loadKeyring({ masterKey: config.masterKey, dataDir: config.dataDir, log });
   const secrets = createSecretStore({ db: database.db, box: createSecretBox(keyring) });
   const queue = createJobQueue(config, database, log);
-  // With Redis, every process shares one bucket per connection, so the mall sees one polite client.
-  const limiterRedis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
-  limiterRedis?.on('error', (err) => log.warn({ err: { message: err.message } }, 'redis (rate limiter) connection error'));
-  const bucket = { ratePerSecond: config.elevenst.ratePerSecond, burst: config.elevenst.burst };
-  const rateLimiter = limiterRedis
-    ? createRedisRateLimiter({ ...bucket, redis: limiterRedis, keyPrefix: `${config.queue.prefix}:ratelimit:11st:` })
-    : createMemoryRateLimiter(bucket);
-  const marketplaces = createMarketplaceRegistry({ elevenst: { rateLimiter } });
+  const marketplaces = createMarketplaces(config, log);
 
   let http: HttpServer | undefined;
   if (role !== 'worker') {
     http = createHttpServer({ log });
     registerHealthRoutes(http, { db: database.dialect, queue: queue.kind, checks: { db: () => database.ping(), queue: () => queue.ping() } });
   }
-  await registerModules({ config, database, queue, secrets, log }, http);
+  await registerModules({ config, database, queue, secrets, log, marketplaces }, http);
   if (http) await registerWebConsole(http, log);
 
   let stopped: Promise<void> | undefined;
@@ -77,7 +68,7 @@ export async function createApp(config: Config, role: Role, log: Logger): Promis
       stopped ??= (async () => {
         if (http) await http.close();
         await queue.stop();
-        limiterRedis?.disconnect();
+        marketplaces.close();
         await database.close();
       })();
       return stopped;

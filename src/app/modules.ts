@@ -9,6 +9,9 @@ import { registerOpenApi } from '../platform/http/openapi.ts';
 import { registerAuth } from '../modules/accounts/auth.ts';
 import { registerAccountRoutes } from '../modules/accounts/routes.ts';
 import { createAccountService, type AccountService, type Clock } from '../modules/accounts/service.ts';
+import { registerConnectionRoutes } from '../modules/connections/routes.ts';
+import { createConnectionService, type ConnectionService } from '../modules/connections/service.ts';
+import { createMarketplaces, type Marketplaces } from './marketplaces.ts';
 
 export interface ModuleDeps {
   config: Config;
@@ -18,11 +21,14 @@ export interface ModuleDeps {
   log: Logger;
   /** Tests pass one to move time; the real clock otherwise. */
   clock?: Clock;
+  /** Built by createApp (it closes them); built here with the config when absent. */
+  marketplaces?: Marketplaces;
 }
 
 /** The services of the business modules, for the modules built after them and for tests. */
 export interface Modules {
   accounts: AccountService;
+  connections: ConnectionService;
 }
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -30,15 +36,26 @@ const version = (JSON.parse(readFileSync(new URL('../../package.json', import.me
 /** Builds the business modules and registers their routes (when this process serves HTTP) and job handlers. */
 export async function registerModules(deps: ModuleDeps, http: HttpServer | undefined): Promise<Modules> {
   const accounts = createAccountService({ db: deps.database.db, log: deps.log, clock: deps.clock });
+  const marketplaces = deps.marketplaces ?? createMarketplaces(deps.config, deps.log);
+  const connections = createConnectionService({
+    db: deps.database.db,
+    secrets: deps.secrets,
+    probes: marketplaces.probes,
+    accounts,
+    log: deps.log,
+    egressIps: deps.config.egressIps,
+    clock: deps.clock,
+  });
 
   if (http) {
     // The OpenAPI document collects routes as they are added, and the auth hook guards every /api route.
     await registerOpenApi(http, { version });
     await registerAuth(http, accounts);
     registerAccountRoutes(http, accounts);
+    registerConnectionRoutes(http, connections, async (scope) => (await accounts.me(scope)).locale);
     // Only processes that serve the console create the setup token (or seed the first owner).
     await accounts.prepareFirstRun(deps.config.admin);
   }
 
-  return { accounts };
+  return { accounts, connections };
 }

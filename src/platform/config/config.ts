@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /** Thrown when a setting is invalid; the CLI prints it and exits with code 2. */
@@ -41,6 +42,13 @@ export const settingsSchema = z.object({
   SMARTSHIP_WORKER_CONCURRENCY: whole(1, 64, 'a whole number from 1 to 64').default(4),
   SMARTSHIP_JOB_LEASE_SECONDS: whole(2, 3600, 'a whole number of seconds from 2 to 3600').default(30),
   SMARTSHIP_SHUTDOWN_TIMEOUT_SECONDS: whole(1, 600, 'a whole number of seconds from 1 to 600').default(25),
+  SMARTSHIP_EGRESS_IPS: z
+    .string()
+    .trim()
+    .default('')
+    .transform((v) => v.split(/[;,\s]+/).filter(Boolean))
+    .refine((ips) => ips.every((ip) => isIP(ip) !== 0), { error: 'expected IP addresses separated by commas or semicolons' }),
+  SMARTSHIP_CONNECTION_TEST_TIMEOUT_SECONDS: whole(1, 120, 'a whole number of seconds from 1 to 120').default(10),
   SMARTSHIP_11ST_RATE_PER_SECOND: z.coerce.number({ error: 'expected a number of requests per second' }).positive({ error: 'expected a number of requests per second above 0' }).max(100, { error: 'expected at most 100 requests per second' }).default(2),
   SMARTSHIP_11ST_BURST: whole(1, 100, 'a whole number from 1 to 100').default(4),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'expected one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
@@ -73,6 +81,9 @@ export interface Config {
   logLevel: z.infer<typeof settingsSchema>['LOG_LEVEL'];
   /** Calls to 11st per connection: a token bucket, shared across processes when Redis is configured. */
   elevenst: { ratePerSecond: number; burst: number };
+  /** The hub's outbound addresses, which sellers register on the mall's IP allow-list. */
+  egressIps: string[];
+  connectionTestTimeoutMs: number;
   /** The first seller and owner to create at start when the database has no user (automation). */
   admin: { email: string; password: string; sellerName: string } | undefined;
 }
@@ -139,6 +150,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     shutdownTimeoutMs: s.SMARTSHIP_SHUTDOWN_TIMEOUT_SECONDS * 1000,
     logLevel: s.LOG_LEVEL,
     elevenst: { ratePerSecond: s.SMARTSHIP_11ST_RATE_PER_SECOND, burst: s.SMARTSHIP_11ST_BURST },
+    egressIps: s.SMARTSHIP_EGRESS_IPS,
+    connectionTestTimeoutMs: s.SMARTSHIP_CONNECTION_TEST_TIMEOUT_SECONDS * 1000,
     admin:
       s.SMARTSHIP_ADMIN_EMAIL !== undefined && s.SMARTSHIP_ADMIN_PASSWORD !== undefined
         ? { email: s.SMARTSHIP_ADMIN_EMAIL, password: s.SMARTSHIP_ADMIN_PASSWORD, sellerName: s.SMARTSHIP_ADMIN_SELLER }

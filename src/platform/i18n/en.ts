@@ -215,4 +215,15 @@ export const en = {
     passwordChanged: 'Password changed.',
     changePassword: 'Change password',
   },
+  connections: {
+    test: {
+      OK: 'Connected. 11st answered in {{ms}} ms.',
+      INVALID_API_KEY: '11st does not know this API key. Copy the key again from the 11st OPEN API center (Service registration / check) and paste it without spaces.',
+      IP_NOT_ALLOWED: '11st refused the call from {{ip}}: this address is not registered. In the 11st OPEN API center, add the hub’s addresses to the development server, developer PC and production server IPs: {{ips}}',
+      MAINTENANCE: '11st is under maintenance. Try the connection test again later.',
+      TIMEOUT: '11st did not answer in time. Try again; if it keeps happening, check the network between the hub and 11st.',
+      NETWORK_ERROR: 'The hub could not reach 11st ({{network}}). Check the API address and the hub’s network connection.',
+      UNEXPECTED_RESPONSE: '11st gave an answer the hub could not read: {{excerpt}}',
+    },
+  },
 } as const;

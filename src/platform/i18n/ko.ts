@@ -212,4 +212,15 @@ export const ko: Catalog = {
     passwordChanged: '비밀번호를 변경했습니다.',
     changePassword: '비밀번호 변경',
   },
+  connections: {
+    test: {
+      OK: '연결되었습니다. 11번가 응답 시간 {{ms}} ms.',
+      INVALID_API_KEY: '11번가가 이 API 키를 인식하지 못합니다. 11번가 OPEN API 센터(서비스 등록/확인)에서 API 키를 다시 복사해 공백 없이 붙여 넣으세요.',
+      IP_NOT_ALLOWED: '11번가가 {{ip}}에서 온 호출을 거부했습니다. 등록되지 않은 주소입니다. 11번가 OPEN API 센터에서 개발 서버 IP, 개발자 PC, 상용 서버 IP에 허브 주소를 추가하세요: {{ips}}',
+      MAINTENANCE: '11번가가 점검 중입니다. 잠시 후 연결 테스트를 다시 하세요.',
+      TIMEOUT: '11번가가 제시간에 응답하지 않았습니다. 다시 시도하고, 계속되면 허브와 11번가 사이의 네트워크를 확인하세요.',
+      NETWORK_ERROR: '허브가 11번가에 연결하지 못했습니다({{network}}). API 주소와 허브의 네트워크 연결을 확인하세요.',
+      UNEXPECTED_RESPONSE: '11번가가 읽을 수 없는 응답을 보냈습니다: {{excerpt}}',
+    },
+  },
 };

@@ -34,7 +34,7 @@ export type FakeClock = ReturnType<typeof fakeClock>;
 export interface Hub {
   url: string;
   http: HttpServer;
-  modules: Modules;
+  modules: Pick<Modules, 'accounts'>;
   db: Db;
   clock: FakeClock;
   /** Everything the hub logged so far (JSON lines). */

@@ -26,7 +26,20 @@ const ownedBySellerB: Record<string, (ctx: WalkContext) => Promise<{ params: Rec
     const created = await ownerB.post('/api/users', { email: `op${Date.now()}${Math.random().toString(36).slice(2, 6)}@b.example`, name: 'B operator', role: 'operator', password: 'operator password' });
     return { params: { id: created.body.user.id }, body: { name: 'Renamed by someone' } };
   },
+  'GET /api/connections/:id': async ({ ownerB }) => ({ params: { id: await connectionOfB(ownerB) } }),
+  'PATCH /api/connections/:id': async ({ ownerB }) => ({ params: { id: await connectionOfB(ownerB) }, body: { name: 'Renamed by someone' } }),
+  'DELETE /api/connections/:id': async ({ ownerB }) => ({ params: { id: await connectionOfB(ownerB) } }),
+  'PUT /api/connections/:id/api-key': async ({ ownerB }) => ({ params: { id: await connectionOfB(ownerB) }, body: { apiKey: 'replacement-key-0001' } }),
+  'POST /api/connections/:id/test': async ({ ownerB }) => ({ params: { id: await connectionOfB(ownerB) } }),
 };
+
+/** A connection of seller B; its address refuses connections, so a test call answers quickly with NETWORK_ERROR. */
+async function connectionOfB(ownerB: Client): Promise<string> {
+  const shopId = `b-shop-${Date.now()}-${Math.random().toString(36).slice(2, 6)}`;
+  const created = await ownerB.post('/api/connections', { mall: '11st', name: 'B shop', shopId, apiKey: 'seller-b-secret-key', baseUrl: 'http://127.0.0.1:9' });
+  if (created.status !== 201) throw new Error(`could not create B's connection: ${created.status} ${JSON.stringify(created.body)}`);
+  return created.body.id;
+}
 
 /** The routes that answer without a session or token. Adding one is a security decision: update this list with care. */
 const expectedPublic = ['GET /api/setup', 'POST /api/setup', 'POST /api/session', 'GET /api/openapi.json'];

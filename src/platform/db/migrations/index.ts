@@ -1,9 +1,11 @@
 import type { Migration } from 'kysely';
 import * as platform from './0001-platform.ts';
 import * as accounts from './0002-accounts.ts';
+import * as connections from './0003-connections.ts';
 
 /** Every migration, in order. Names sort as they run; add new ones at the end. */
 export const migrations: Record<string, Migration> = {
   '0001-platform': platform,
   '0002-accounts': accounts,
+  '0003-connections': connections,
 };

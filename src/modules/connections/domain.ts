@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { MarketplaceError } from '../../marketplaces/types.ts';
+
+/** The options of the source guide, with its defaults. */
+export const connectionOptionsSchema = z.object({
+  /** 自動注文連動: import on a schedule. */
+  autoImport: z.boolean().default(true),
+  /** 自動注文確認: confirm new paid lines on the mall (발주확인). */
+  autoConfirm: z.boolean().default(false),
+  /** 自動フルフィルメント出荷指示: send mapped lines to the warehouse at once. */
+  autoFulfillment: z.boolean().default(false),
+  /** 自動在庫同期設定: push available stock to the mall. */
+  autoStockSync: z.boolean().default(false),
+  importIntervalMinutes: z.number().int().min(1).max(24 * 60).default(5),
+  firstImportLookbackDays: z.number().int().min(1).max(30).default(7),
+  /** 11st dlvEtprsCd; Qxpress is 00108. */
+  defaultCarrier: z.string().regex(/^\d{5}$/, { error: 'expected a 5-digit 11st carrier code, e.g. 00108 (Qxpress)' }).default('00108'),
+  trackingPushAt: z.enum(['waybill_printed', 'inbound_scanned', 'whichever_first']).default('whichever_first'),
+  safetyStock: z.number().int().min(0).max(1_000_000).default(0),
+});
+export type ConnectionOptions = z.infer<typeof connectionOptionsSchema>;
+export const defaultOptions: ConnectionOptions = connectionOptionsSchema.parse({});
+
+export const testResults = ['OK', 'INVALID_API_KEY', 'IP_NOT_ALLOWED', 'MAINTENANCE', 'TIMEOUT', 'NETWORK_ERROR', 'UNEXPECTED_RESPONSE'] as const;
+export type TestResultCode = (typeof testResults)[number];
+export type NetworkFailure = 'DNS' | 'REFUSED' | 'TLS' | 'RESET' | 'UNREACHABLE' | 'OTHER';
+
+/** What a connection test found, for a person (message) and for scripts (result). */
+export interface ConnectionTest {
+  result: TestResultCode;
+  ok: boolean;
+  message: string;
+  testedAt: string;
+  roundTripMs: number;
+  /** The address 11st saw (IP_NOT_ALLOWED) and the hub's addresses to register there. */
+  callerIp?: string;
+  egressIps?: string[];
+  network?: NetworkFailure;
+  mallCode?: string;
+  mallMessage?: string;
+  /** A short piece of an answer we could not read. */
+  excerpt?: string;
+}
+
+/** `••••3f9a`: enough to recognise a key, never enough to use it. */
+export function maskKey(last4: string): string {
+  return `••••${last4}`;
+}
+
+export function lastFour(apiKey: string): string {
+  return apiKey.slice(-4);
+}
+
+function errorChain(err: unknown): Array<{ code?: string; message?: string }> {
+  const chain: Array<{ code?: string; message?: string }> = [];
+  for (let e = err as { code?: string; message?: string; cause?: unknown } | undefined; e && chain.length < 8; e = e.cause as typeof e) {
+    chain.push({ code: e.code, message: e.message });
+  }
+  return chain;
+}
+
+function networkFailure(err: unknown): NetworkFailure {
+  const codes = errorChain(err).map((e) => e.code ?? '');
+  const text = errorChain(err).map((e) => e.message ?? '').join(' ');
+  if (codes.some((c) => c === 'ENOTFOUND' || c === 'EAI_AGAIN')) return 'DNS';
+  if (codes.includes('ECONNREFUSED')) return 'REFUSED';
+  if (codes.some((c) => c.startsWith('ERR_TLS') || c.startsWith('CERT_') || c.includes('SSL') || c === 'DEPTH_ZERO_SELF_SIGNED_CERT' || c === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE') || /certificate|SSL|TLS/i.test(text)) return 'TLS';
+  if (codes.some((c) => c === 'ECONNRESET' || c === 'UND_ERR_SOCKET' || c === 'EPIPE')) return 'RESET';
+  if (codes.some((c) => c === 'EHOSTUNREACH' || c === 'ENETUNREACH')) return 'UNREACHABLE';
+  return 'OTHER';
+}
+
+/** Sorts a failed test call into the result a seller can act on. */
+export function classifyTestFailure(err: unknown): Pick<ConnectionTest, 'result' | 'network' | 'callerIp' | 'mallCode' | 'mallMessage' | 'excerpt'> {
+  if (!(err instanceof MarketplaceError)) return { result: 'UNEXPECTED_RESPONSE', excerpt: String((err as Error)?.message ?? err).slice(0, 200) };
+  const mall = { ...(err.mallCode ? { mallCode: err.mallCode } : {}), ...(err.mallMessage ? { mallMessage: err.mallMessage } : {}) };
+  switch (err.kind) {
+    case 'invalid_api_key':
+      return { result: 'INVALID_API_KEY', ...mall };
+    case 'ip_not_allowed':
+      return { result: 'IP_NOT_ALLOWED', ...mall, ...(err.callerIp ? { callerIp: err.callerIp } : {}) };
+    case 'maintenance':
+      return { result: 'MAINTENANCE', ...mall };
+    case 'transient': {
+      if (errorChain(err).some((e) => /timed out|timeout/i.test(e.message ?? '') || e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'ETIMEDOUT')) return { result: 'TIMEOUT' };
+      const chain = errorChain(err);
+      // A transport failure has a cause; a 5xx or unreadable answer does not.
+      if (chain.length > 1) return { result: 'NETWORK_ERROR', network: networkFailure(err) };
+      return { result: 'UNEXPECTED_RESPONSE', excerpt: err.message.slice(0, 200), ...mall };
+    }
+    default:
+      return { result: 'UNEXPECTED_RESPONSE', excerpt: (err.mallMessage ?? err.message).slice(0, 200), ...mall };
+  }
+}
