@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { isApiError } from './api.ts';
 import { applyLocale } from './i18n.ts';
 import { menuPages, visibleMenu } from './menu.tsx';
-import { useMe, useSetupNeeded } from './session.ts';
+import { signedOut, takeSignInReason, useMe, useSetupNeeded } from './session.ts';
 import { SetupPage } from './accounts/setup-page.tsx';
 import { SignInPage } from './accounts/sign-in-page.tsx';
 import { Layout } from './ui/layout.tsx';
@@ -13,12 +13,8 @@ import { LoadError, Loading, PageHeader } from './ui/page.tsx';
 
 /** A 401 on any call means the session ended (expired, revoked, signed out elsewhere): back to sign-in. */
 function onUnauthenticated(err: unknown) {
-  if (isApiError(err) && err.status === 401 && err.code !== 'INVALID_CREDENTIALS' && queryClient.getQueryData(['me'])) {
-    queryClient.setQueryData(['me'], null);
-    sessionExpired = true;
-  }
+  if (isApiError(err) && err.status === 401 && err.code !== 'INVALID_CREDENTIALS' && queryClient.getQueryData(['me'])) signedOut(queryClient, 'expired');
 }
-let sessionExpired = false;
 
 export const queryClient = new QueryClient({
   queryCache: new QueryCache({ onError: onUnauthenticated }),
@@ -50,9 +46,9 @@ function SignedIn() {
   if (!me.data) {
     if (setup.isPending) return <Loading />;
     if (setup.data?.needed) return <Navigate to="/setup" replace />;
-    const expired = sessionExpired;
-    sessionExpired = false;
-    return <Navigate to="/sign-in" replace state={{ from: location.pathname === '/' ? undefined : location.pathname, expired }} />;
+    const why = takeSignInReason();
+    const from = location.pathname === '/' || why === 'signedOut' ? undefined : location.pathname;
+    return <Navigate to="/sign-in" replace state={{ from, signedOut: why === 'signedOut', expired: why === 'expired' }} />;
   }
   const pages = menuPages(visibleMenu(me.data.role));
   return (

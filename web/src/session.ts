@@ -29,8 +29,22 @@ export function useSetupNeeded(enabled = true) {
   });
 }
 
-/** Drops everything cached for the previous user; the `me` query then says "nobody". */
-export function signedOut(client: QueryClient): void {
+export type SignInReason = 'signedOut' | 'expired';
+let reason: SignInReason | undefined;
+
+/** Why the next sign-in page is shown; read once by the redirect to it. */
+export function takeSignInReason(): SignInReason | undefined {
+  const r = reason;
+  reason = undefined;
+  return r;
+}
+
+/**
+ * Drops everything cached for the previous user; the `me` query then says "nobody" and the
+ * signed-in area sends the browser to the sign-in page, which says why.
+ */
+export function signedOut(client: QueryClient, why: SignInReason): void {
+  reason = why;
   client.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' && q.queryKey[0] !== 'setup' });
   client.setQueryData(['me'], null);
 }

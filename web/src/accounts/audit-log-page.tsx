@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { api, type AuditEntry, type AuditPage } from '../api.ts';
+import { api, type AuditEntry, type AuditPage, type User } from '../api.ts';
 import { formatDateTime } from '../format.ts';
 import { currentLocale } from '../i18n.ts';
 import { Button } from '../ui/form.tsx';
@@ -9,6 +9,9 @@ import { LoadError, Loading, PageHeader } from '../ui/page.tsx';
 import { DataTable, type Column } from '../ui/table.tsx';
 
 const PAGE_SIZE = 50;
+
+/** Ids are long (UUIDs); the first block is enough to tell rows apart, the full id is in the tooltip. */
+const shortId = (id: string) => (id.length > 12 ? `${id.slice(0, 8)}…` : id);
 
 function detailsText(details: Record<string, unknown> | null | undefined): string {
   return Object.entries(details ?? {})
@@ -34,6 +37,18 @@ export function AuditLogPage() {
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const rows = log.data?.pages.flatMap((p) => p.entries) ?? [];
+  // Entries name users by id; the seller's user list (same audience as this page) gives their names.
+  const users = useQuery({ queryKey: ['users'], queryFn: async () => (await api.get<{ users: User[] }>('/api/users')).users });
+  const userById = new Map((users.data ?? []).map((u) => [u.id, u]));
+  const actorText = (r: AuditEntry) => {
+    const user = r.actor.userId ? userById.get(r.actor.userId) : undefined;
+    return user?.name ?? r.actor.email ?? (r.actor.userId ? shortId(r.actor.userId) : '');
+  };
+  const targetText = (r: AuditEntry) => {
+    if (!r.target) return '';
+    const user = r.target.type === 'user' ? userById.get(r.target.id) : undefined;
+    return user ? user.name : shortId(r.target.id);
+  };
 
   // The action filter offers every action seen so far (the log has no separate list of them).
   useEffect(() => {
@@ -47,9 +62,26 @@ export function AuditLogPage() {
   const columns: Column<AuditEntry>[] = [
     { key: 'at', header: t('audit.at'), value: (r) => r.at, render: (r) => <time dateTime={r.at}>{formatDateTime(r.at, locale)}</time>, width: '11rem' },
     { key: 'action', header: t('audit.action'), value: (r) => r.action, render: (r) => <code>{r.action}</code>, width: '13rem' },
-    { key: 'actor', header: t('audit.actor'), value: (r) => r.actor.email ?? '', render: (r) => r.actor.email ?? <em>{t('audit.system')}</em>, width: '14rem' },
-    { key: 'target', header: t('audit.target'), value: (r) => (r.target ? `${r.target.type} ${r.target.id}` : ''), render: (r) => r.target && <span className="target"><span className="muted">{r.target.type}</span> <code>{r.target.id}</code></span> },
-    { key: 'details', header: t('audit.details'), value: (r) => detailsText(r.details), sortable: false, render: (r) => <span className="details">{detailsText(r.details)}</span> },
+    {
+      key: 'actor',
+      header: t('audit.actor'),
+      value: actorText,
+      render: (r) => (actorText(r) ? <span title={r.actor.email ?? r.actor.userId ?? undefined}>{actorText(r)}</span> : <em className="muted">{t('audit.system')}</em>),
+      width: '12rem',
+    },
+    {
+      key: 'target',
+      header: t('audit.target'),
+      value: (r) => (r.target ? `${r.target.type} ${targetText(r)}` : ''),
+      render: (r) =>
+        r.target && (
+          <span title={`${r.target.type} ${r.target.id}`}>
+            <span className="muted">{r.target.type}</span> {targetText(r)}
+          </span>
+        ),
+      width: '14rem',
+    },
+    { key: 'details', header: t('audit.details'), value: (r) => detailsText(r.details), sortable: false, render: (r) => <span className="details" title={detailsText(r.details)}>{detailsText(r.details)}</span> },
     { key: 'ip', header: t('audit.ip'), value: (r) => r.ip ?? '', render: (r) => <span title={r.userAgent ?? undefined}>{r.ip}</span>, width: '8rem' },
   ];
 

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useQueryClient } from '@tanstack/react-query';
@@ -20,6 +20,7 @@ export function SignInPage() {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const passwordRef = useRef<HTMLInputElement>(null);
   const state = location.state as { from?: string; signedOut?: boolean; expired?: boolean } | null;
 
   if (me.data) return <Navigate to={state?.from ?? '/'} replace />;
@@ -38,6 +39,7 @@ export function SignInPage() {
       else if (isApiError(err) && (err.code === 'INVALID_CREDENTIALS' || err.status === 401)) setError(t('signIn.wrongPassword'));
       else setError(errorText(err));
       setPassword('');
+      setTimeout(() => passwordRef.current?.focus(), 0);
     } finally {
       setBusy(false);
     }
@@ -50,7 +52,7 @@ export function SignInPage() {
       <form onSubmit={submit} className="form" noValidate={false} data-testid="sign-in-form">
         <FormError message={error} />
         <Field label={t('signIn.email')} name="email" type="email" autoComplete="username" required autoFocus value={email} onChange={(e) => setEmail(e.target.value)} />
-        <Field label={t('signIn.password')} name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+        <Field ref={passwordRef} label={t('signIn.password')} name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
         <Button kind="primary" type="submit" busy={busy}>
           {busy ? t('signIn.submitting') : t('signIn.submit')}
         </Button>

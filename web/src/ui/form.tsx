@@ -1,7 +1,7 @@
-import { useEffect, useId, useRef, type ComponentProps, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+import { useId, type ComponentProps, type ReactNode, type SelectHTMLAttributes } from 'react';
 
 /** A labelled input with an optional hint; `autoFocus` puts the caret in the first field of a form. */
-export function Field(props: { label: string; hint?: string; error?: string } & InputHTMLAttributes<HTMLInputElement>) {
+export function Field(props: { label: string; hint?: string; error?: string } & ComponentProps<'input'>) {
   const { label, hint, error, id, ...input } = props;
   const auto = useId();
   const inputId = id ?? auto;
@@ -38,15 +38,11 @@ export function SelectField(props: { label: string; hint?: string; children: Rea
   );
 }
 
-/** An error box announced to screen readers; it takes focus so the keyboard user hears it at once. */
+/** An error box, announced by screen readers (role=alert); the form keeps the caret where it can be fixed. */
 export function FormError({ message }: { message: string | null | undefined }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (message) ref.current?.focus();
-  }, [message]);
   if (!message) return null;
   return (
-    <div ref={ref} className="alert alert-error" role="alert" tabIndex={-1} data-testid="form-error">
+    <div className="alert alert-error" role="alert" data-testid="form-error">
       {message}
     </div>
   );

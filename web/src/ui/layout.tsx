@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { NavLink, Outlet, useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useQueryClient } from '@tanstack/react-query';
 import { api, type Me } from '../api.ts';
@@ -33,7 +33,6 @@ function MenuList({ entries, depth = 0 }: { entries: MenuEntry[]; depth?: number
 export function Layout({ me }: { me: Me }) {
   const { t } = useTranslation();
   const client = useQueryClient();
-  const navigate = useNavigate();
   const location = useLocation();
   const [menuOpen, setMenuOpen] = useState(false);
   useEffect(() => setMenuOpen(false), [location.pathname]);
@@ -42,8 +41,7 @@ export function Layout({ me }: { me: Me }) {
     try {
       await api.delete('/api/session');
     } finally {
-      signedOut(client);
-      void navigate('/sign-in', { state: { signedOut: true } });
+      signedOut(client, 'signedOut');
     }
   };
 
