@@ -105,7 +105,7 @@ describe.skipIf(!haveChromium)('web console in Chromium', () => {
     expect(await page.locator('.seller-name').textContent()).toBe(OWNER.seller);
   });
 
-  it('every main screen in English, with a token shown once and a user added', async () => {
+  it('every main screen in English: a token shown once then revoked, a user added then disabled', async () => {
     await shot('en', 'home');
 
     await open('API tokens');
@@ -134,6 +134,18 @@ describe.skipIf(!haveChromium)('web console in Chromium', () => {
 
     await open('My account');
     await shot('en', 'account');
+
+    // Disable a user and revoke the token, each behind a confirmation dialog.
+    await open('Users');
+    await page.getByRole('button', { name: 'Disable' }).click();
+    await page.getByRole('dialog').getByText('Disable Kim Minji?', { exact: false }).waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: 'Disable' }).click();
+    await page.getByTestId('users-table').getByText('Disabled').waitFor();
+    await open('API tokens');
+    await page.getByRole('button', { name: 'Revoke' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
+    await page.getByText('Token “nightly export” revoked.').waitFor();
+    await page.getByText(catalogs.en.tokens.empty).waitFor();
   });
 
   it('signs out, refuses a wrong password with a clear message, then signs in again', async () => {
