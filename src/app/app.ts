@@ -11,6 +11,7 @@ import { createJobQueue } from '../platform/queue/create-queue.ts';
 import type { JobQueue } from '../platform/queue/queue.ts';
 import { registerWebConsole } from '../platform/http/web-console.ts';
 import { createMarketplaces, type Marketplaces } from './marketplaces.ts';
+import { createOutbox } from '../platform/outbox/outbox.ts';
 import { registerModules } from './modules.ts';
 
 /** What one process runs: everything (`start`), the HTTP side (`api`) or the job side (`worker`). */
@@ -42,13 +43,15 @@ export async function createApp(config: Config, role: Role, log: Logger): Promis
   const secrets = createSecretStore({ db: database.db, box: createSecretBox(keyring) });
   const queue = createJobQueue(config, database, log);
   const marketplaces = createMarketplaces(config, log);
+  const outbox = createOutbox({ db: database.db, queue, log });
+  if (role !== 'api') await outbox.registerJobs();
 
   let http: HttpServer | undefined;
   if (role !== 'worker') {
     http = createHttpServer({ log });
     registerHealthRoutes(http, { db: database.dialect, queue: queue.kind, checks: { db: () => database.ping(), queue: () => queue.ping() } });
   }
-  await registerModules({ config, database, queue, secrets, log, marketplaces }, http);
+  await registerModules({ config, database, queue, secrets, log, marketplaces, outbox }, http);
   if (http) await registerWebConsole(http, log);
 
   let stopped: Promise<void> | undefined;

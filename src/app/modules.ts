@@ -12,6 +12,7 @@ import { createAccountService, type AccountService, type Clock } from '../module
 import { registerConnectionRoutes } from '../modules/connections/routes.ts';
 import { createConnectionService, type ConnectionService } from '../modules/connections/service.ts';
 import { createMarketplaces, type Marketplaces } from './marketplaces.ts';
+import type { Outbox } from '../platform/outbox/outbox.ts';
 
 export interface ModuleDeps {
   config: Config;
@@ -23,6 +24,8 @@ export interface ModuleDeps {
   clock?: Clock;
   /** Built by createApp (it closes them); built here with the config when absent. */
   marketplaces?: Marketplaces;
+  /** Built by createApp, which registers its dispatcher job in processes that run jobs. */
+  outbox?: Outbox;
 }
 
 /** The services of the business modules, for the modules built after them and for tests. */
