@@ -46,13 +46,13 @@ export async function createApp(config: Config, role: Role, log: Logger): Promis
   const outbox = createOutbox({ db: database.db, queue, log });
   if (role !== 'api') await outbox.registerJobs();
 
-  let http: HttpServer | undefined;
-  if (role !== 'worker') {
-    http = createHttpServer({ log });
-    registerHealthRoutes(http, { db: database.dialect, queue: queue.kind, checks: { db: () => database.ping(), queue: () => queue.ping() } });
-  }
+  const http = role !== 'worker' ? createHttpServer({ log }) : undefined;
   await registerModules({ config, database, queue, secrets, log, marketplaces, outbox }, http);
-  if (http) await registerWebConsole(http, log);
+  if (http) {
+    // After the modules, so the OpenAPI document (registered with them) lists the health routes too.
+    registerHealthRoutes(http, { db: database.dialect, queue: queue.kind, checks: { db: () => database.ping(), queue: () => queue.ping() } });
+    await registerWebConsole(http, log);
+  }
 
   let stopped: Promise<void> | undefined;
   return {
