@@ -13,6 +13,8 @@ Commands:
   migrate             apply database migrations, then exit
   rotate-master-key   re-encrypt every stored credential with a new master key version
   sandbox 11st        run the 11st Street OpenAPI simulator (see: smartship sandbox 11st --help)
+  demo                start plus the 11st sandbox with a few hundred orders and a ready connection
+                      (options: --sandbox-port N, default 9011; --orders N, default 300)
   help                show this text
 
 Configuration comes from environment variables and an optional JSON file (SMARTSHIP_CONFIG);
@@ -21,9 +23,8 @@ see docs/configuration.md. Exit codes: 0 done, 1 failed, 2 invalid configuration
 
 const roles: Record<string, Role> = { start: 'all', api: 'api', worker: 'worker' };
 
-async function serve(config: Config, role: Role, log: Logger): Promise<void> {
-  const { createApp } = await import('./app/app.ts');
-  const app = await createApp(config, role, log);
+/** Runs until SIGTERM/SIGINT, then stops gracefully; a second signal exits at once. */
+function stopOnSignal(stop: () => Promise<void>, log: Logger): void {
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) {
@@ -32,7 +33,7 @@ async function serve(config: Config, role: Role, log: Logger): Promise<void> {
     }
     stopping = true;
     log.info({ signal }, 'shutting down: no new requests; running jobs finish or return to the queue');
-    app.stop().then(
+    stop().then(
       () => {
         log.info('stopped');
         process.exit(0);
@@ -45,8 +46,25 @@ async function serve(config: Config, role: Role, log: Logger): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+async function serve(config: Config, role: Role, log: Logger): Promise<void> {
+  const { createApp } = await import('./app/app.ts');
+  const app = await createApp(config, role, log);
+  stopOnSignal(() => app.stop(), log);
   const url = await app.start();
   log.info({ role, url, db: app.database.dialect, queue: app.queue.kind, dataDir: config.dataDir }, url ? `SmartShip listening on ${url}` : 'SmartShip worker running');
+}
+
+function numberFlag(args: string[], name: string, fallback: number): number {
+  const at = args.indexOf(name);
+  if (at < 0) return fallback;
+  const value = Number(args[at + 1]);
+  if (!Number.isInteger(value) || value < 0) {
+    process.stderr.write(`smartship demo: ${name} expects a whole number, got ${JSON.stringify(args[at + 1] ?? '')}\n`);
+    process.exit(2);
+  }
+  return value;
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -64,7 +82,7 @@ async function main(argv: string[]): Promise<void> {
     await runSandboxCommand(rest.slice(1));
     return;
   }
-  const known = command in roles || command === 'migrate' || command === 'rotate-master-key';
+  const known = command in roles || command === 'migrate' || command === 'rotate-master-key' || command === 'demo';
   if (!known) {
     process.stderr.write(`smartship: unknown command "${command}"\n\n${HELP}`);
     process.exit(2);
@@ -73,6 +91,13 @@ async function main(argv: string[]): Promise<void> {
   const log = createLogger({ level: config.logLevel });
   const role = roles[command];
   if (role) return serve(config, role, log);
+  if (command === 'demo') {
+    const { runDemo } = await import('./app/demo.ts');
+    const demo = await runDemo(config, log, { sandboxPort: numberFlag(rest, '--sandbox-port', 9011), orders: numberFlag(rest, '--orders', 300) });
+    stopOnSignal(() => demo.stop(), log);
+    log.info({ role: 'demo', url: demo.url }, `SmartShip listening on ${demo.url}`);
+    return;
+  }
 
   const { openDatabase } = await import('./platform/db/database.ts');
   const { migrateToLatest } = await import('./platform/db/migrate.ts');

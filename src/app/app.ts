@@ -12,7 +12,7 @@ import type { JobQueue } from '../platform/queue/queue.ts';
 import { registerWebConsole } from '../platform/http/web-console.ts';
 import { createMarketplaces, type Marketplaces } from './marketplaces.ts';
 import { createOutbox } from '../platform/outbox/outbox.ts';
-import { registerModules } from './modules.ts';
+import { registerModules, type Modules } from './modules.ts';
 
 /** What one process runs: everything (`start`), the HTTP side (`api`) or the job side (`worker`). */
 export type Role = 'all' | 'api' | 'worker';
@@ -23,6 +23,7 @@ export interface App {
   queue: JobQueue;
   secrets: SecretStore;
   marketplaces: Marketplaces;
+  modules: Modules;
   http: HttpServer | undefined;
   /** Listens (api) and starts consuming jobs (worker); returns the URL when it serves HTTP. */
   start(): Promise<string | undefined>;
@@ -47,7 +48,7 @@ export async function createApp(config: Config, role: Role, log: Logger): Promis
   if (role !== 'api') await outbox.registerJobs();
 
   const http = role !== 'worker' ? createHttpServer({ log }) : undefined;
-  await registerModules({ config, database, queue, secrets, log, marketplaces, outbox }, http);
+  const modules = await registerModules({ config, database, queue, secrets, log, marketplaces, outbox }, http);
   if (http) {
     // After the modules, so the OpenAPI document (registered with them) lists the health routes too.
     registerHealthRoutes(http, { db: database.dialect, queue: queue.kind, checks: { db: () => database.ping(), queue: () => queue.ping() } });
@@ -61,6 +62,7 @@ export async function createApp(config: Config, role: Role, log: Logger): Promis
     queue,
     secrets,
     marketplaces,
+    modules,
     http,
     async start() {
       if (role !== 'api') await queue.start();

@@ -1,0 +1,34 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startCli, type Running } from '../helpers/cli.ts';
+import { Client } from '../modules/accounts/helpers.ts';
+
+describe('smartship demo', () => {
+  let demo: Running | undefined;
+  afterAll(async () => {
+    await demo?.stop();
+  });
+
+  it('starts the hub and a seeded 11st sandbox with a ready connection, and prints how to sign in', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'smartship-demo-'));
+    demo = await startCli(['demo', '--sandbox-port', '0', '--orders', '30'], { cwd, timeoutMs: 60_000 });
+    const out = demo.output();
+    expect(out).toContain('SmartShip demo is running.');
+    expect(out).toContain('sign in:  demo@smartship.example / smartship-demo');
+    const sandboxUrl = /11st sandbox: (http:\/\/\S+)/.exec(out)![1]!;
+
+    const owner = new Client(demo.url);
+    await owner.signIn('demo@smartship.example', 'smartship-demo');
+    const { body } = await owner.get('/api/connections');
+    expect(body.items).toHaveLength(1);
+    const connection = body.items[0];
+    expect(connection).toMatchObject({ mall: '11st', shopId: 'demo_seller', baseUrl: sandboxUrl, enabled: true, options: { autoImport: true, autoConfirm: true } });
+    const test = await owner.post(`/api/connections/${connection.id}/test`);
+    expect(test.body.result).toBe('OK');
+
+    const state = (await (await fetch(`${sandboxUrl}/__sandbox/state`)).json()) as { lines?: unknown[] };
+    expect(state.lines?.length ?? 0).toBeGreaterThanOrEqual(30);
+  }, 90_000);
+});
