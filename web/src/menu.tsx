@@ -6,6 +6,7 @@ import { UsersPage } from './accounts/users-page.tsx';
 import { TokensPage } from './accounts/tokens-page.tsx';
 import { AuditLogPage } from './accounts/audit-log-page.tsx';
 import { AccountPage } from './accounts/account-page.tsx';
+import { MallApiSettingsPage } from './connections/mall-api-settings-page.tsx';
 
 /** A `menu.*` key of the message catalogs. */
 export type MenuLabel = `menu.${keyof Catalog['menu']}`;
@@ -24,6 +25,8 @@ export interface MenuGroup {
 export type MenuEntry = MenuPage | MenuGroup;
 
 const managers = ['owner', 'admin'] as const;
+/** Mall credentials are for the seller's own users; warehouse staff never see them. */
+const sellerStaff = ['owner', 'admin', 'operator'] as const;
 
 /**
  * The left menu and the signed-in routes, following the source guide's paths
@@ -33,6 +36,15 @@ const managers = ['owner', 'admin'] as const;
  */
 export const menu: MenuEntry[] = [
   { label: 'menu.home', path: '/', page: DashboardPage },
+  {
+    label: 'menu.orders',
+    children: [
+      {
+        label: 'menu.mallIntegration',
+        children: [{ label: 'menu.mallApiSettings', path: '/orders/mall-integration/api-settings', page: MallApiSettingsPage, roles: sellerStaff }],
+      },
+    ],
+  },
   {
     label: 'menu.settings',
     children: [
