@@ -213,14 +213,14 @@ export function ConnectionForm(props: { mall: MallId; connection: Connection | n
             </span>
           </label>
         ))}
-        <label className="option">
-          <input type="checkbox" name="enabled" checked={v.enabled} onChange={(e) => set('enabled', e.target.checked)} />
-          <span className="option-text">
-            <span className="option-name">{t('connections.enabledLabel')}</span>
-            <span className="option-help">{t('connections.enabledHelp')}</span>
-          </span>
-        </label>
       </fieldset>
+      <label className="option option-enabled">
+        <input type="checkbox" name="enabled" checked={v.enabled} onChange={(e) => set('enabled', e.target.checked)} />
+        <span className="option-text">
+          <span className="option-name">{t('connections.enabledLabel')}</span>
+          <span className="option-help">{t('connections.enabledHelp')}</span>
+        </span>
+      </label>
 
       <details className="fold" open={settingsInvalid || undefined} data-testid="additional-settings">
         <summary>{t('terms.additionalSettings')}</summary>

@@ -19,15 +19,21 @@ type Mode = { kind: 'list' } | { kind: 'choose' } | { kind: 'new'; mall: MallId 
 
 const switchLabel = { autoImport: 'terms.autoOrderImport', autoConfirm: 'terms.autoOrderConfirmation', autoFulfillment: 'terms.autoShippingInstruction', autoStockSync: 'terms.autoInventorySync' } as const;
 
-/** The last import run as the orders module writes it; only a status and a time are relied on. */
-function lastImportOf(connection: Connection): { status: string | null; at: string | null; ok: boolean | null; detail: string | null } | null {
+/** The last import run as the orders module records it (src/modules/orders/import-run.ts); read defensively. */
+function lastImportOf(connection: Connection) {
   const run = connection.lastImport;
   if (!run) return null;
   const text = (k: string) => (typeof run[k] === 'string' ? (run[k] as string) : null);
-  const status = text('status') ?? text('result');
-  const at = text('finishedAt') ?? text('at') ?? text('completedAt') ?? text('startedAt');
-  const ok = typeof run.ok === 'boolean' ? run.ok : status ? /^(ok|succeeded|success|done|completed)$/i.test(status) : null;
-  return { status, at, ok, detail: text('error') ?? text('message') };
+  const count = (k: string) => (typeof run[k] === 'number' ? (run[k] as number) : null);
+  const status = text('status');
+  return {
+    status,
+    ok: status === 'succeeded' ? true : status === 'failed' ? false : null,
+    at: text('finishedAt') ?? text('startedAt'),
+    fetched: count('fetched'),
+    new: count('new'),
+    error: text('error'),
+  };
 }
 
 /**
@@ -36,7 +42,7 @@ function lastImportOf(connection: Connection): { status: string | null; at: stri
  * and step 1 of the guide (issuing the key on 11st) with the hub's addresses to register.
  */
 export function MallApiSettingsPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const client = useQueryClient();
   const errorText = useErrorText();
   const locale = currentLocale();
@@ -138,9 +144,13 @@ export function MallApiSettingsPage() {
       render: (c) => {
         const run = lastImportOf(c);
         if (!run) return <span className="muted">{t('connections.neverImported')}</span>;
+        const status = run.status && i18n.exists(`connections.importStatus.${run.status}`) ? t(`connections.importStatus.${run.status as 'failed'}`) : run.status;
         return (
-          <span className="cell-stack" title={run.detail ?? undefined}>
-            {run.status && <span className={`badge ${run.ok === false ? 'badge-fail' : run.ok ? 'badge-on' : 'badge-off'}`}>{run.status}</span>}
+          <span className="cell-stack" title={run.error ?? undefined} data-testid="last-import" data-status={run.status ?? ''}>
+            <span>
+              {status && <span className={`badge ${run.ok === false ? 'badge-fail' : run.ok ? 'badge-on' : 'badge-off'}`}>{run.ok === false ? '✕ ' : ''}{status}</span>}
+              {run.fetched !== null && run.new !== null && <span className="muted small"> {t('connections.importCounts', { fetched: run.fetched, new: run.new })}</span>}
+            </span>
             <span className="muted small">{formatDateTime(run.at, locale)}</span>
           </span>
         );
@@ -259,7 +269,7 @@ export function MallApiSettingsPage() {
           </EmptyState>
         )
       ) : (
-        <DataTable rows={connections.data} columns={columns} rowKey={(c) => c.id} empty={t('connections.emptyTitle')} initialSort={{ key: 'name', dir: 'asc' }} caption={t('menu.mallApiSettings')} testId="connections-table" />
+        <DataTable rows={connections.data} columns={columns} rowKey={(c) => c.id} empty={t('connections.emptyTitle')} initialSort={{ key: 'name', dir: 'asc' }} caption={t('menu.mallApiSettings')} testId="connections-table" className="connections-table" />
       )}
 
       <ConfirmDialog

@@ -37,6 +37,7 @@ export function DataTable<T>(props: {
   filter?: string;
   caption?: string;
   testId?: string;
+  className?: string;
 }) {
   const { t } = useTranslation();
   const [sort, setSort] = useState<Sort | undefined>(props.initialSort);
@@ -59,7 +60,7 @@ export function DataTable<T>(props: {
 
   return (
     <div className="table-wrap">
-      <table className="data-table" data-testid={props.testId}>
+      <table className={`data-table${props.className ? ` ${props.className}` : ''}`} data-testid={props.testId}>
         {props.caption && <caption className="visually-hidden">{props.caption}</caption>}
         <thead>
           <tr>
