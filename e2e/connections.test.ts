@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +30,8 @@ describe.skipIf(!haveChromium)('Shopping mall API settings in Chromium', () => {
   let dir: string;
   let browser: Browser;
   let page: Page;
+  /** An address where nothing listens: the connection is refused. */
+  let closedUrl: string;
 
   const shot = async (locale: Locale, screen: string, fullPage = false) => {
     // A full-page shot from a scrolled page would paint the sticky header mid-page.
@@ -51,6 +54,10 @@ describe.skipIf(!haveChromium)('Shopping mall API settings in Chromium', () => {
     [hub, sandbox, browser] = await started;
     const key = await fetch(`${sandbox.url}/__sandbox/keys`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ apiKey: ALLOWLISTED_KEY, allowIps: ['198.51.100.7'] }) });
     expect(key.status).toBe(200);
+    const probe = createServer();
+    await new Promise<void>((ready) => probe.listen(0, '127.0.0.1', ready));
+    closedUrl = `http://127.0.0.1:${(probe.address() as { port: number }).port}`;
+    await new Promise((closed) => probe.close(closed));
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     context.setDefaultTimeout(10_000);
     page = await context.newPage();
@@ -145,6 +152,14 @@ describe.skipIf(!haveChromium)('Shopping mall API settings in Chromium', () => {
       expect(await result.textContent()).toContain(EGRESS);
       await result.screenshot({ path: join(SHOTS, `${locale}-connections-test-ip-not-allowed.png`) });
 
+      // Nothing listens at the address: a network error that names its kind.
+      await apiKey.fill(API_KEY);
+      await form.getByLabel(C.baseUrl).fill(closedUrl);
+      await formTest('NETWORK_ERROR');
+      expect(await result.getByTestId('network-kind').textContent()).toBe(C.networkKinds.REFUSED);
+      await result.screenshot({ path: join(SHOTS, `${locale}-connections-test-network-error.png`) });
+      await form.getByLabel(C.baseUrl).fill(sandbox.url);
+
       // Save with the right key; the form stays open on the saved connection for the test after saving.
       await apiKey.fill(API_KEY);
       await form.getByRole('button', { name: C.register }).click();
@@ -197,8 +212,12 @@ describe.skipIf(!haveChromium)('Shopping mall API settings in Chromium', () => {
       await form.getByLabel(L.terms.autoOrderConfirmation).check();
       await form.getByText(L.terms.additionalSettings).click();
       await form.getByLabel(C.importInterval).fill('15');
+      // A key typed here replaces the stored one (the same key again, so the sandbox still takes it).
+      await form.getByLabel(L.terms.apiKey, { exact: true }).fill(API_KEY);
       await shot(locale, 'edit', true);
+      const keyReplaced = page.waitForResponse((r) => r.url().endsWith('/api-key') && r.request().method() === 'PUT');
       await form.getByRole('button', { name: C.save, exact: true }).click();
+      expect((await keyReplaced).status()).toBe(200);
       await page.getByText(C.updated.replace('{{name}}', `${C.malls['11st']} ${shopId}`)).waitFor();
       await row.locator('[data-option="autoConfirm"][data-on="true"]').waitFor();
       const [saved1] = await connectionsApi();
