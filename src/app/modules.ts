@@ -12,7 +12,10 @@ import { createAccountService, type AccountService, type Clock } from '../module
 import { registerConnectionRoutes } from '../modules/connections/routes.ts';
 import { createConnectionService, type ConnectionService } from '../modules/connections/service.ts';
 import { createMarketplaces, type Marketplaces } from './marketplaces.ts';
-import type { Outbox } from '../platform/outbox/outbox.ts';
+import { createOutbox, type Outbox } from '../platform/outbox/outbox.ts';
+import { registerOrderJobs } from '../modules/orders/jobs.ts';
+import { registerOrderRoutes } from '../modules/orders/routes.ts';
+import { createOrderService, type OrderService } from '../modules/orders/service.ts';
 
 export interface ModuleDeps {
   config: Config;
@@ -32,6 +35,7 @@ export interface ModuleDeps {
 export interface Modules {
   accounts: AccountService;
   connections: ConnectionService;
+  orders: OrderService;
 }
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -50,15 +54,37 @@ export async function registerModules(deps: ModuleDeps, http: HttpServer | undef
     clock: deps.clock,
   });
 
+  const outbox = deps.outbox ?? createOutbox({ db: deps.database.db, queue: deps.queue, log: deps.log });
+  const orders = createOrderService({
+    db: deps.database.db,
+    log: deps.log,
+    queue: deps.queue,
+    outbox,
+    marketplaces: marketplaces.registry,
+    connections,
+    accounts,
+    settings: { overlapMs: deps.config.orders.importOverlapMs, leaseMs: deps.config.orders.importLeaseMs },
+    clock: deps.clock,
+  });
+  orders.registerOutboxHandlers();
+  registerOrderJobs(deps.queue, orders);
+  accounts.registerDashboardCount('orders.toConfirm', orders.dashboardCounts.toConfirm);
+  accounts.registerDashboardCount('orders.confirmFailed', orders.dashboardCounts.confirmFailed);
+  accounts.registerDashboardCount('orders.cancelRequested', orders.dashboardCounts.cancelRequested);
+  // Each connection's import schedule follows its settings: now for all, and whenever one changes.
+  connections.onChanged((connectionId) => orders.syncSchedule(connectionId));
+  await orders.syncAllSchedules();
+
   if (http) {
     // The OpenAPI document collects routes as they are added, and the auth hook guards every /api route.
     await registerOpenApi(http, { version });
     await registerAuth(http, accounts);
     registerAccountRoutes(http, accounts);
     registerConnectionRoutes(http, connections, async (scope) => (await accounts.me(scope)).locale);
+    registerOrderRoutes(http, orders);
     // Only processes that serve the console create the setup token (or seed the first owner).
     await accounts.prepareFirstRun(deps.config.admin);
   }
 
-  return { accounts, connections };
+  return { accounts, connections, orders };
 }

@@ -40,6 +40,10 @@ export function createConnectionRepo() {
       db.selectFrom('connections').selectAll().where('seller_id', 'in', sellerIds).where('deleted_at', 'is', null).orderBy('created_at').execute(),
     get: (db: DbOrTx, sellerIds: string[], id: string) =>
       db.selectFrom('connections').selectAll().where('id', '=', id).where('seller_id', 'in', sellerIds).where('deleted_at', 'is', null).executeTakeFirst(),
+    /** Without a seller filter: for jobs, which act for the connection's own seller. */
+    getAnySeller: (db: DbOrTx, id: string) => db.selectFrom('connections').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst(),
+    /** Every live connection of every seller (schedules). */
+    listAll: (db: DbOrTx) => db.selectFrom('connections').selectAll().where('deleted_at', 'is', null).orderBy('created_at').execute(),
     insert: (db: DbOrTx, row: ConnectionRow) => db.insertInto('connections').values(row).execute(),
     update: (db: DbOrTx, id: string, changes: Partial<ConnectionRow>) => db.updateTable('connections').set(changes).where('id', '=', id).execute(),
   };

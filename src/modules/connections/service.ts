@@ -99,6 +99,17 @@ export function createConnectionService(deps: {
   const repo = createConnectionRepo();
   const now = () => deps.clock?.now() ?? new Date();
   const secretPurpose = (id: string) => `connection:${id}:apiKey`;
+  const listeners: Array<(connectionId: string) => Promise<void> | void> = [];
+  /** Tells the modules that follow a connection (the import schedule) that it was created, changed or deleted. */
+  async function changed(connectionId: string): Promise<void> {
+    for (const listener of listeners) {
+      try {
+        await listener(connectionId);
+      } catch (err) {
+        deps.log.warn({ err, connection: connectionId }, 'a connection-change listener failed');
+      }
+    }
+  }
 
   async function load(scope: SellerScope, id: string): Promise<ConnectionRow> {
     ownSellerId(scope);
@@ -186,6 +197,7 @@ export function createConnectionService(deps: {
         if (isUniqueViolation(err)) throw duplicateShop(input.shopId);
         throw err;
       }
+      await changed(id);
       return this.get(scope, id);
     },
 
@@ -217,6 +229,7 @@ export function createConnectionService(deps: {
         if (isUniqueViolation(err)) throw duplicateShop(shopId);
         throw err;
       }
+      await changed(id);
       return this.get(scope, id);
     },
 
@@ -228,6 +241,7 @@ export function createConnectionService(deps: {
         await secrets.remove(row.api_key_secret_id, tx);
         await deps.accounts.recordAudit(scope, 'connection.deleted', { type: 'connection', id }, { name: row.name, shopId: row.shop_id }, { request, db: tx });
       });
+      await changed(id);
     },
 
     async replaceApiKey(scope: SellerScope, id: string, apiKey: string, request?: RequestMeta): Promise<Connection> {
@@ -253,6 +267,27 @@ export function createConnectionService(deps: {
     async testCredentials(scope: SellerScope, creds: CredentialsToTest, locale: Locale): Promise<ConnectionTest> {
       ownSellerId(scope);
       return probe(locale, creds, `unsaved:${scope.userId}`);
+    },
+
+    /** Calls `listener` after a connection is created, changed or deleted (e.g. to keep its import schedule in step). */
+    onChanged(listener: (connectionId: string) => Promise<void> | void): void {
+      listeners.push(listener);
+    },
+
+    /** What the importer needs to know about a connection, whoever asks (jobs run without a caller); undefined once deleted. */
+    async forImport(id: string): Promise<{ id: string; sellerId: string; mall: MallId; name: string; enabled: boolean; options: ConnectionOptions } | undefined> {
+      const row = await repo.getAnySeller(db, id);
+      return row ? { id: row.id, sellerId: row.seller_id, mall: row.mall as MallId, name: row.name, enabled: isSet(row.enabled), options: toConnection(row).options } : undefined;
+    },
+
+    /** Every connection of every seller, for keeping import schedules in step at start. */
+    async listAllForScheduling(): Promise<Array<{ id: string; sellerId: string; enabled: boolean; options: ConnectionOptions }>> {
+      return (await repo.listAll(db)).map((row) => ({ id: row.id, sellerId: row.seller_id, enabled: isSet(row.enabled), options: toConnection(row).options }));
+    },
+
+    /** Stores the summary of the connection's last import run (shown on the connection page). */
+    async recordImport(id: string, summary: Record<string, unknown>): Promise<void> {
+      await repo.update(db, id, { last_import: JSON.stringify(summary) });
     },
 
     /** The decrypted key for the mall adapter (import, confirm, ship); never for an HTTP answer. */

@@ -51,6 +51,8 @@ export const settingsSchema = z.object({
   SMARTSHIP_CONNECTION_TEST_TIMEOUT_SECONDS: whole(1, 120, 'a whole number of seconds from 1 to 120').default(10),
   SMARTSHIP_11ST_RATE_PER_SECOND: z.coerce.number({ error: 'expected a number of requests per second' }).positive({ error: 'expected a number of requests per second above 0' }).max(100, { error: 'expected at most 100 requests per second' }).default(2),
   SMARTSHIP_11ST_BURST: whole(1, 100, 'a whole number from 1 to 100').default(4),
+  SMARTSHIP_IMPORT_OVERLAP_MINUTES: whole(0, 24 * 60, 'a whole number of minutes from 0 to 1440').default(60),
+  SMARTSHIP_IMPORT_LEASE_SECONDS: whole(2, 3600, 'a whole number of seconds from 2 to 3600').default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'expected one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
   SMARTSHIP_ADMIN_EMAIL: optionalText.refine((v) => v === undefined || z.email().safeParse(v).success, { error: 'expected an email address' }),
   SMARTSHIP_ADMIN_PASSWORD: z
@@ -84,6 +86,8 @@ export interface Config {
   /** The hub's outbound addresses, which sellers register on the mall's IP allow-list. */
   egressIps: string[];
   connectionTestTimeoutMs: number;
+  /** Order import: how far each run reaches back before the cursor, and how long a run's lease on its connection lasts without renewal. */
+  orders: { importOverlapMs: number; importLeaseMs: number };
   /** The first seller and owner to create at start when the database has no user (automation). */
   admin: { email: string; password: string; sellerName: string } | undefined;
 }
@@ -152,6 +156,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     elevenst: { ratePerSecond: s.SMARTSHIP_11ST_RATE_PER_SECOND, burst: s.SMARTSHIP_11ST_BURST },
     egressIps: s.SMARTSHIP_EGRESS_IPS,
     connectionTestTimeoutMs: s.SMARTSHIP_CONNECTION_TEST_TIMEOUT_SECONDS * 1000,
+    orders: { importOverlapMs: s.SMARTSHIP_IMPORT_OVERLAP_MINUTES * 60_000, importLeaseMs: s.SMARTSHIP_IMPORT_LEASE_SECONDS * 1000 },
     admin:
       s.SMARTSHIP_ADMIN_EMAIL !== undefined && s.SMARTSHIP_ADMIN_PASSWORD !== undefined
         ? { email: s.SMARTSHIP_ADMIN_EMAIL, password: s.SMARTSHIP_ADMIN_PASSWORD, sellerName: s.SMARTSHIP_ADMIN_SELLER }
