@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeTable, type RouteEntry } from '../../../src/platform/http/route-table.ts';
+import { newId } from '../../../src/platform/db/dialect.ts';
+import '../../../src/modules/orders/repo.ts';
 import { testDialects, type ScratchDatabase } from '../../helpers/databases.ts';
 import { Client, createSeller, setUpHub, startApp, type Hub } from './helpers.ts';
 
@@ -31,7 +33,42 @@ const ownedBySellerB: Record<string, (ctx: WalkContext) => Promise<{ params: Rec
   'DELETE /api/connections/:id': async ({ ownerB }) => ({ params: { id: await connectionOfB(ownerB) } }),
   'PUT /api/connections/:id/api-key': async ({ ownerB }) => ({ params: { id: await connectionOfB(ownerB) }, body: { apiKey: 'replacement-key-0001' } }),
   'POST /api/connections/:id/test': async ({ ownerB }) => ({ params: { id: await connectionOfB(ownerB) } }),
+  'POST /api/connections/:id/import': async ({ ownerB }) => ({ params: { id: await connectionOfB(ownerB) } }),
+  'POST /api/connections/:id/reimport': async ({ ownerB }) => ({ params: { id: await connectionOfB(ownerB) }, body: { mallOrderNo: '20260101123456789' } }),
+  'GET /api/connections/:id/import-runs': async ({ ownerB }) => ({ params: { id: await connectionOfB(ownerB) } }),
+  'GET /api/import-runs/:id': async ({ ownerB }) => {
+    const started = await ownerB.post(`/api/connections/${await connectionOfB(ownerB)}/import`);
+    return { params: { id: started.body.runId } };
+  },
+  'GET /api/orders/:id': async (ctx) => ({ params: { id: (await orderLineOfB(ctx, 'new')).orderId } }),
+  'POST /api/order-lines/:id/cancel/approve': async (ctx) => ({ params: { id: (await orderLineOfB(ctx, 'cancel_requested')).lineId } }),
+  'POST /api/order-lines/:id/refuse': async (ctx) => ({ params: { id: (await orderLineOfB(ctx, 'new')).lineId }, body: { reasonCode: 'sold_out', reason: 'Out of stock' } }),
 };
+
+/** An order with one line of seller B, written straight to the database as an import would store it. */
+async function orderLineOfB({ hub, ownerB, sellerB }: WalkContext, status: 'new' | 'cancel_requested'): Promise<{ orderId: string; lineId: string }> {
+  const connectionId = await connectionOfB(ownerB);
+  const at = new Date().toISOString();
+  const orderId = newId();
+  const lineId = newId();
+  const mallOrderNo = `2026010${Math.floor(Math.random() * 1e10).toString().padStart(10, '0')}`;
+  await hub.db
+    .insertInto('orders')
+    .values({ id: orderId, seller_id: sellerB.sellerId, connection_id: connectionId, mall: '11st', mall_order_no: mallOrderNo, buyer_name: 'B buyer', buyer_member_id: null, buyer_mobile: null, buyer_phone: null, ordered_at: at, paid_at: at, created_at: at, updated_at: at })
+    .execute();
+  await hub.db
+    .insertInto('order_lines')
+    .values({
+      id: lineId, seller_id: sellerB.sellerId, connection_id: connectionId, order_id: orderId, mall: '11st', mall_order_no: mallOrderNo, mall_line_no: '1', delivery_no: '900000001', product_no: '1000001',
+      product_name: 'B product', option_text: null, option_stock_no: null, seller_product_code: null, seller_stock_code: null, add_on_of_product_no: null, quantity: 1, currency: 'KRW', unit_price: 1000, order_amount: 1000,
+      option_amount: null, seller_discount: null, mall_discount: null, shipping_fee: null, paid_amount: 1000, expected_settlement: null, buyer_name: 'B buyer', receiver_name: 'B receiver', receiver_mobile: null, receiver_phone: null,
+      receiver_postal_code: null, receiver_address: null, receiver_address_detail: null, memo: null, mall_status: 'paid', mall_status_code: '202', ordered_at: at, paid_at: at, mall_confirmed_at: null, ship_by: null, raw: '{}', content_hash: 'x',
+      status, claim: status === 'cancel_requested' ? 'cancel_requested' : null, claim_no: status === 'cancel_requested' ? '1' : null, claim_reason: null, claim_requested_at: status === 'cancel_requested' ? at : null,
+      status_before_claim: status === 'cancel_requested' ? 'new' : null, confirm_error_code: null, confirm_error_message: null, action_error_code: null, action_error_message: null, created_at: at, updated_at: at,
+    })
+    .execute();
+  return { orderId, lineId };
+}
 
 /** A connection of seller B; its address refuses connections, so a test call answers quickly with NETWORK_ERROR. */
 async function connectionOfB(ownerB: Client): Promise<string> {
