@@ -7,6 +7,9 @@ import { TokensPage } from './accounts/tokens-page.tsx';
 import { AuditLogPage } from './accounts/audit-log-page.tsx';
 import { AccountPage } from './accounts/account-page.tsx';
 import { MallApiSettingsPage } from './connections/mall-api-settings-page.tsx';
+import { OrderListPage } from './orders/order-list-page.tsx';
+import { OrderPage } from './orders/order-page.tsx';
+import { ImportRunPage, ImportRunsPage } from './orders/import-runs-page.tsx';
 
 /** A `menu.*` key of the message catalogs. */
 export type MenuLabel = `menu.${keyof Catalog['menu']}`;
@@ -17,6 +20,8 @@ export interface MenuPage {
   page: ComponentType;
   /** Who sees it; everyone signed in when absent. */
   roles?: readonly Role[];
+  /** A route without a menu entry (a page opened from another one, e.g. one order from the list). */
+  hidden?: boolean;
 }
 export interface MenuGroup {
   label: MenuLabel;
@@ -39,6 +44,10 @@ export const menu: MenuEntry[] = [
   {
     label: 'menu.orders',
     children: [
+      { label: 'menu.orderList', path: '/orders/order-list', page: OrderListPage, roles: sellerStaff },
+      { label: 'menu.orderList', path: '/orders/order-list/:id', page: OrderPage, roles: sellerStaff, hidden: true },
+      { label: 'menu.importRuns', path: '/orders/import-runs', page: ImportRunsPage, roles: sellerStaff },
+      { label: 'menu.importRuns', path: '/orders/import-runs/:id', page: ImportRunPage, roles: sellerStaff, hidden: true },
       {
         label: 'menu.mallIntegration',
         children: [{ label: 'menu.mallApiSettings', path: '/orders/mall-integration/api-settings', page: MallApiSettingsPage, roles: sellerStaff }],

@@ -1,9 +1,14 @@
+import { Link } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, type Dashboard } from '../api.ts';
 import { formatNumber } from '../format.ts';
 import { currentLocale } from '../i18n.ts';
 import { EmptyState, LoadError, Loading, PageHeader } from '../ui/page.tsx';
+import { dashboardLinks } from '../orders/types.ts';
+
+/** Where a count's card leads: the page that lists that work, filtered. */
+const links: Record<string, string> = { ...dashboardLinks };
 
 /** Home: the unprocessed work each module can count; grows as modules add counts to /api/dashboard. */
 export function DashboardPage() {
@@ -26,9 +31,18 @@ export function DashboardPage() {
       ) : (
         <ul className="cards" data-testid="dashboard-cards">
           {waiting.map(([key, n]) => (
-            <li key={key} className="card">
-              <span className="card-count">{formatNumber(n, locale)}</span>
-              <span className="card-label">{label(key)}</span>
+            <li key={key} className={`card${links[key] ? ' card-link' : ''}`} data-count={key}>
+              {links[key] ? (
+                <Link to={links[key]}>
+                  <span className="card-count">{formatNumber(n, locale)}</span>
+                  <span className="card-label">{label(key)}</span>
+                </Link>
+              ) : (
+                <>
+                  <span className="card-count">{formatNumber(n, locale)}</span>
+                  <span className="card-label">{label(key)}</span>
+                </>
+              )}
             </li>
           ))}
         </ul>

@@ -11,7 +11,7 @@ function MenuList({ entries, depth = 0 }: { entries: MenuEntry[]; depth?: number
   const { t } = useTranslation();
   return (
     <ul className={`menu menu-depth-${depth}`}>
-      {entries.map((e) =>
+      {entries.filter((e) => isGroup(e) || !e.hidden).map((e) =>
         isGroup(e) ? (
           <li key={e.label} className="menu-group">
             <span className="menu-group-label">{t(e.label)}</span>
