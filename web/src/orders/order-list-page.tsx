@@ -112,8 +112,10 @@ export function OrderListPage() {
     setConfirmRequest(null);
     setParams(filtersToSearch(next));
   };
+  // From the address bar as it is now, not as last rendered (router updates render in a transition):
+  // a tab click and a search in quick succession both count.
   const patch = (p: Partial<LineFilters>) => {
-    const next: LineFilters = { ...filters, ...p };
+    const next: LineFilters = { ...filtersFromSearch(new URLSearchParams(window.location.search)), ...p };
     for (const k of Object.keys(p) as (keyof LineFilters)[]) if (p[k] === undefined || p[k] === '') delete next[k];
     setFilters(next);
   };
