@@ -59,7 +59,8 @@ describe.skipIf(!haveChromium)('Orders console in Chromium', () => {
   const hubApi = <T>(method: string, path: string, body?: unknown) =>
     page.evaluate(
       async ({ method, path, body }) => {
-        const csrf = /(?:^|;\s*)smartship_csrf=([^;]*)/.exec(document.cookie)?.[1];
+        const cookie = (globalThis as unknown as { document: { cookie: string } }).document.cookie;
+        const csrf = /(?:^|;\s*)smartship_csrf=([^;]*)/.exec(cookie)?.[1];
         const res = await fetch(path, { method, headers: { 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': decodeURIComponent(csrf) } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
         return { status: res.status, body: (await res.json()) as unknown };
       },
@@ -189,7 +190,7 @@ describe.skipIf(!haveChromium)('Orders console in Chromium', () => {
     await expect.poll(() => rows().count()).toBe(2);
     const bundle = page.locator(`[data-testid="bundle"][data-delivery-no="${bundleOrder.lines[0]!.dlvNo}"]`);
     expect(await bundle.getByTestId('order-row').count()).toBe(2);
-    expect(await bundle.textContent()).toContain('⧉ 2');
+    expect(await bundle.textContent()).toContain(O.bundleShort.replace('{{count}}', '2'));
     expect(await bundle.textContent()).toMatch(/₩[\d,]+/);
     await shot('ja', 'search');
     await search.fill('2468-1357');

@@ -418,6 +418,7 @@ export const en = {
       status: 'Status',
     },
     bundle: 'Bundle: {{count}} lines in one parcel',
+    bundleShort: 'Bundle ×{{count}}',
     addOn: 'Add-on',
     selectAll: 'Select every line shown',
     selectLine: 'Select line {{orderNo}}-{{lineNo}}',

@@ -415,6 +415,7 @@ export const ja: Catalog = {
       status: '状態',
     },
     bundle: '同梱: {{count}}明細を1つの荷物で出荷',
+    bundleShort: '同梱 ×{{count}}',
     addOn: '追加商品',
     selectAll: '表示中の明細をすべて選択',
     selectLine: '明細 {{orderNo}}-{{lineNo}} を選択',

@@ -415,6 +415,7 @@ export const ko: Catalog = {
       status: '상태',
     },
     bundle: '합포장: {{count}}개 상품을 한 박스로 발송',
+    bundleShort: '합포장 ×{{count}}',
     addOn: '추가상품',
     selectAll: '보이는 상품 모두 선택',
     selectLine: '{{orderNo}}-{{lineNo}} 선택',

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { Link } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
@@ -12,6 +13,7 @@ import { DataTable, type Column } from '../ui/table.tsx';
 import { ConnectionForm } from './connection-form.tsx';
 import { GuidePanel } from './guide-panel.tsx';
 import { TestResult } from './test-result.tsx';
+import { importRunsPath } from '../orders/types.ts';
 import { defaultOptions, malls, switches, type Connection, type ConnectionTest, type MallId } from './types.ts';
 
 /** What the page shows besides the list: nothing, the mall choice, the form for a new connection, or an edit. */
@@ -151,7 +153,12 @@ export function MallApiSettingsPage() {
               {status && <span className={`badge ${run.ok === false ? 'badge-fail' : run.ok ? 'badge-on' : 'badge-off'}`}>{run.ok === false ? '✕ ' : ''}{status}</span>}
               {run.fetched !== null && run.new !== null && <span className="muted small"> {t('connections.importCounts', { fetched: run.fetched, new: run.new })}</span>}
             </span>
-            <span className="muted small">{formatDateTime(run.at, locale)}</span>
+            <span className="muted small">
+              {formatDateTime(run.at, locale)} ·{' '}
+              <Link to={`${importRunsPath}?connectionId=${encodeURIComponent(c.id)}`} data-testid="import-runs-link">
+                {t('orders.runs.openRuns')}
+              </Link>
+            </span>
           </span>
         );
       },

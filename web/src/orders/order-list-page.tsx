@@ -326,7 +326,7 @@ export function OrderListPage() {
                             <span className="mono">{l.deliveryNo}</span>
                             {b.lines.length > 1 && (
                               <span className="bundle-mark" title={t('orders.bundle', { count: b.lines.length })}>
-                                ⧉ {b.lines.length}
+                                {t('orders.bundleShort', { count: b.lines.length })}
                               </span>
                             )}
                           </td>

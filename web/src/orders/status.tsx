@@ -22,7 +22,8 @@ export function useMallStatusText(): (mallStatus: string, code?: string | null) 
   return (mallStatus, code) => {
     const key = `orders.mallStatus.${mallStatus}`;
     const name = i18n.exists(key) ? t(key as 'orders.mallStatus.paid') : mallStatus;
-    const c = code ?? mallStatusCodes[mallStatus];
+    // The known code for a known status: a line cancelled through the hub keeps the code it was read with.
+    const c = mallStatusCodes[mallStatus] ?? code;
     return c ? `${name} (${c})` : name;
   };
 }
