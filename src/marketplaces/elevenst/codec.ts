@@ -6,7 +6,7 @@
  * read as absent.
  */
 import iconv from 'iconv-lite';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { readXml, XmlError } from './xml.ts';
 
 /** The answer could not be read as any 11st response shape. */
 export class CodecError extends Error {
@@ -75,24 +75,18 @@ export interface ProductStocks {
 
 const rowNames = new Set(['order', 'product', 'ProductStock', 'productComponent']);
 
-const parser = new XMLParser({
-  removeNSPrefix: true,
-  ignoreAttributes: true,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  parseTagValue: false,
-  trimValues: true,
-  isArray: (name) => rowNames.has(name),
-});
-
 type Node = Record<string, unknown>;
 
 /** Parses any 11st answer into its root's local name and content. */
 export function parseRoot(text: string): { root: string; body: Node } {
   if (text.trim() === '') throw new CodecError('empty response body');
-  const valid = XMLValidator.validate(text);
-  if (valid !== true) throw new CodecError(`malformed XML: ${valid.err.msg} (line ${valid.err.line})`);
-  const doc = parser.parse(text) as Node;
+  let doc: Node;
+  try {
+    doc = readXml(text, rowNames);
+  } catch (err) {
+    if (err instanceof XmlError) throw new CodecError(`malformed XML: ${err.message}`);
+    throw err;
+  }
   const roots = Object.keys(doc);
   const root = roots[0];
   if (roots.length !== 1 || root === undefined) throw new CodecError(`expected one root element, got ${roots.length}`);
