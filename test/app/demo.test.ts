@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startCli, type Running } from '../helpers/cli.ts';
 import { Client } from '../modules/accounts/helpers.ts';
+import { waitFor } from '../helpers/queues.ts';
 
 describe('smartship demo', () => {
   let demo: Running | undefined;
@@ -28,7 +29,11 @@ describe('smartship demo', () => {
     const test = await owner.post(`/api/connections/${connection.id}/test`);
     expect(test.body.result).toBe('OK');
 
-    const state = (await (await fetch(`${sandboxUrl}/__sandbox/state`)).json()) as { lines?: unknown[] };
-    expect(state.lines?.length ?? 0).toBeGreaterThanOrEqual(30);
+    // The first scheduled import runs at once: the orders arrive, and automatic confirmation reaches the sandbox.
+    const state = async () => (await (await fetch(`${sandboxUrl}/__sandbox/state`)).json()) as { lines: Array<{ status: string }> };
+    const total = (await state()).lines.length;
+    expect(total).toBeGreaterThanOrEqual(30);
+    await waitFor('orders imported', async () => ((await owner.get('/api/order-lines/counts')).body.total as number) >= total || undefined, 60_000);
+    await waitFor('confirmations on the sandbox', async () => (await state()).lines.every((l) => l.status !== '202') || undefined, 60_000);
   }, 90_000);
 });
