@@ -16,7 +16,7 @@ import {
 import type { ConnectionOptions } from '../connections/domain.ts';
 import { eventForMallStatus, initialStatus, nextStatus, canTake, type LineStatus } from './domain.ts';
 import { createOrderRepo, type LineEventsTable, type LineRow, type OrdersTable, type RunTrigger } from './repo.ts';
-import { importSpan, isIndivisible, planWindows, splitWindow } from './windows.ts';
+import { importSpan, isIndivisible, nextWindowWidth, planWindows, splitWindow, takeFront } from './windows.ts';
 
 export const CONFIRM_KIND = 'orders.confirm';
 
@@ -251,15 +251,21 @@ export function createImportRun(deps: ImportRunDeps) {
           const pending = planWindows(span, adapter.limits.maxOrderWindowMs);
           const list = (status: ListableStatus, w: TimeWindow) =>
             call({ op: status === 'paid' ? 'listPaid' : 'listPreparing', window: w }, () => adapter.listOrderLines(context, status, w), (r) => ({ rows: r.lines.length, hitRowCap: r.hitRowCap }));
+          // Width of the next window, learnt from the last one, so dense stretches are not read twice.
+          let width = adapter.limits.maxOrderWindowMs;
+          const target = Math.floor(adapter.limits.rowCap * 0.6);
           while (pending.length > 0) {
-            const w = pending.shift()!;
+            const [w, rest] = takeFront(pending.shift()!, width);
+            if (rest) pending.unshift(rest);
             const paid = await list('paid', w);
             const preparing = paid.hitRowCap ? undefined : await list('preparing', w);
             if (paid.hitRowCap || preparing!.hitRowCap) {
               // The mall cut the answer at its row cap: read the two halves instead, so no line is left out.
               if (isIndivisible(w)) throw new Error(`More than ${adapter.limits.rowCap} lines in the one minute from ${w.from}: the mall cannot list them completely.`);
               windows.push({ ...w, paid: paid.lines.length, ...(preparing ? { preparing: preparing.lines.length } : {}), outcome: 'split' });
-              pending.unshift(...splitWindow(w));
+              const halves = splitWindow(w);
+              pending.unshift(...halves);
+              width = Date.parse(halves[0].to) - Date.parse(halves[0].from);
               continue;
             }
             const lines = dedupe([...paid.lines, ...preparing!.lines]);
@@ -271,6 +277,7 @@ export function createImportRun(deps: ImportRunDeps) {
             });
             cursorAfter = w.to;
             windows.push({ ...w, paid: paid.lines.length, preparing: preparing!.lines.length, outcome: 'committed' });
+            width = nextWindowWidth(w, paid.lines.length + preparing!.lines.length, target, adapter.limits.maxOrderWindowMs);
             await saveProgress();
           }
         }

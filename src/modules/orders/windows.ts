@@ -60,3 +60,26 @@ export function splitWindow(window: TimeWindow): [TimeWindow, TimeWindow] {
     { from: iso(cut), to: iso(to) },
   ];
 }
+
+/**
+ * How wide the next window should be, from what the last one held: aim at about `target` rows
+ * (below the mall's cap), never wider than `maxMs` nor narrower than a minute. Dense periods then
+ * cost one call per window instead of a capped call thrown away at every split.
+ */
+export function nextWindowWidth(last: TimeWindow, rows: number, target: number, maxMs: number): number {
+  const width = Date.parse(last.to) - Date.parse(last.from);
+  const scaled = rows <= 0 ? maxMs : (width * target) / rows;
+  return Math.max(MINUTE_MS, Math.min(maxMs, floorMinute(scaled)));
+}
+
+/** Takes at most `widthMs` off the front of a window: the front part, and what is left (if anything). */
+export function takeFront(window: TimeWindow, widthMs: number): [TimeWindow, TimeWindow | undefined] {
+  const from = Date.parse(window.from);
+  const to = Date.parse(window.to);
+  const cut = floorMinute(from + Math.max(MINUTE_MS, widthMs));
+  if (cut >= to) return [window, undefined];
+  return [
+    { from: iso(from), to: iso(cut) },
+    { from: iso(cut), to: iso(to) },
+  ];
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { importSpan, isIndivisible, planWindows, splitWindow } from '../../../src/modules/orders/windows.ts';
+import { importSpan, isIndivisible, nextWindowWidth, planWindows, splitWindow, takeFront } from '../../../src/modules/orders/windows.ts';
 
 const DAY = 86_400_000;
 const MIN = 60_000;
@@ -42,5 +42,23 @@ describe('import windows', () => {
     expect(pieces[0]!.from).toBe('2026-04-01T00:00:00.000Z');
     expect(pieces.at(-1)!.to).toBe('2026-04-08T00:00:00.000Z');
     for (let i = 1; i < pieces.length; i++) expect(pieces[i]!.from).toBe(pieces[i - 1]!.to);
+  });
+
+  it('sizes the next window from the last one’s rows, between a minute and the mall’s maximum', () => {
+    const HOUR = 3600_000;
+    const w = { from: '2026-04-01T00:00:00.000Z', to: '2026-04-01T10:00:00.000Z' };
+    // 3,600 rows in 10 hours, aiming at 1,800: 5 hours.
+    expect(nextWindowWidth(w, 3600, 1800, 7 * DAY)).toBe(5 * HOUR);
+    expect(nextWindowWidth(w, 0, 1800, 7 * DAY)).toBe(7 * DAY);
+    expect(nextWindowWidth(w, 10, 1800, 7 * DAY)).toBe(7 * DAY);
+    expect(nextWindowWidth(w, 10_000_000, 1800, 7 * DAY)).toBe(60_000);
+  });
+
+  it('takes the front of a window on a minute boundary and leaves the rest, with nothing between', () => {
+    const [front, rest] = takeFront({ from: '2026-04-01T00:00:00.000Z', to: '2026-04-01T10:00:00.000Z' }, 2.5 * 60_000);
+    expect(front).toEqual({ from: '2026-04-01T00:00:00.000Z', to: '2026-04-01T00:02:00.000Z' });
+    expect(rest).toEqual({ from: '2026-04-01T00:02:00.000Z', to: '2026-04-01T10:00:00.000Z' });
+    const whole = { from: '2026-04-01T00:00:00.000Z', to: '2026-04-01T00:30:00.000Z' };
+    expect(takeFront(whole, 7 * DAY)).toEqual([whole, undefined]);
   });
 });
