@@ -254,11 +254,17 @@ export function createImportRun(deps: ImportRunDeps) {
           // Width of the next window, learnt from the last one, so dense stretches are not read twice.
           let width = adapter.limits.maxOrderWindowMs;
           const target = Math.floor(adapter.limits.rowCap * 0.6);
+          /** One window's answers: the paid list, and the preparing list unless the paid one hit the cap. */
+          const read = async (w: TimeWindow) => {
+            const paid = await list('paid', w);
+            return { paid, preparing: paid.hitRowCap ? undefined : await list('preparing', w) };
+          };
+          let ahead: { window: TimeWindow; answer: ReturnType<typeof read> } | undefined;
           while (pending.length > 0) {
             const [w, rest] = takeFront(pending.shift()!, width);
             if (rest) pending.unshift(rest);
-            const paid = await list('paid', w);
-            const preparing = paid.hitRowCap ? undefined : await list('preparing', w);
+            const { paid, preparing } = await (ahead && ahead.window.from === w.from && ahead.window.to === w.to ? ahead.answer : read(w));
+            ahead = undefined;
             if (paid.hitRowCap || preparing!.hitRowCap) {
               // The mall cut the answer at its row cap: read the two halves instead, so no line is left out.
               if (isIndivisible(w)) throw new Error(`More than ${adapter.limits.rowCap} lines in the one minute from ${w.from}: the mall cannot list them completely.`);
@@ -270,6 +276,14 @@ export function createImportRun(deps: ImportRunDeps) {
             }
             const lines = dedupe([...paid.lines, ...preparing!.lines]);
             counts.fetched += lines.length;
+            width = nextWindowWidth(w, paid.lines.length + preparing!.lines.length, target, adapter.limits.maxOrderWindowMs);
+            if (pending.length > 0) {
+              // Ask the mall for the next window while this one is stored; nothing of it is stored before this commit.
+              const [next] = takeFront(pending[0]!, width);
+              const answer = read(next);
+              answer.catch(() => undefined); // awaited next round; dropped if this round fails
+              ahead = { window: next, answer };
+            }
             await db.transaction().execute(async (tx) => {
               await storeLines(tx, connection, lines, claims, counts, runId);
               // The cursor moves in the transaction that commits the rows it covers, and only while we hold the lease.
@@ -277,7 +291,6 @@ export function createImportRun(deps: ImportRunDeps) {
             });
             cursorAfter = w.to;
             windows.push({ ...w, paid: paid.lines.length, preparing: preparing!.lines.length, outcome: 'committed' });
-            width = nextWindowWidth(w, paid.lines.length + preparing!.lines.length, target, adapter.limits.maxOrderWindowMs);
             await saveProgress();
           }
         }
