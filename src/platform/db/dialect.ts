@@ -5,8 +5,17 @@ export type DialectName = 'sqlite' | 'postgres';
 /**
  * A new id: UUIDv7 text (time-ordered, so ids sort by creation and keyset pagination on id works).
  */
+// Random bytes drawn 4 KiB at a time: one system call per 256 ids instead of one per id.
+let pool = Buffer.alloc(0);
+let poolAt = 0;
+
 export function newId(now: number = Date.now()): string {
-  const b = randomBytes(16);
+  if (poolAt + 16 > pool.length) {
+    pool = randomBytes(4096);
+    poolAt = 0;
+  }
+  const b = Buffer.from(pool.subarray(poolAt, poolAt + 16));
+  poolAt += 16;
   b.writeUIntBE(now, 0, 6);
   b[6] = 0x70 | (b[6]! & 0x0f);
   b[8] = 0x80 | (b[8]! & 0x3f);
