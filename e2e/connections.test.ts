@@ -1,30 +1,26 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startCli, type Running } from '../test/helpers/cli.ts';
 import { startSandbox, type RunningSandbox } from '../src/sandbox/elevenst/server.ts';
 import { catalogs, type Locale } from '../src/platform/i18n/index.ts';
+import { completeSetup, haveChromium, launchChromium, setupTokenOf, SHOTS } from './browser.ts';
 
 // Orders › Shopping mall integration › Shopping mall API settings in a real browser, against a real
 // hub and the 11st sandbox started here: register through the form, the connection test before and
 // after saving (OK, wrong key, IP not registered, maintenance), a refused registration, edit, disable,
 // delete; in Japanese and in Korean, with screenshots of each screen.
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`e2e/connections.test.ts skipped: ${CHROMIUM} does not exist (apt-get install chromium fonts-noto-cjk)`);
-
-const SHOTS = resolve(import.meta.dirname, '../test-output/screenshots');
-const OWNER = { email: 'owner@example.com', password: 'correct horse battery', name: 'Sato Hanako', seller: 'Hanako Shop 株式会社' };
+const chromiumHere = haveChromium(import.meta.filename);
 const API_KEY = 'e2e-connections-key-5f3a9c1d';
 /** A key the sandbox only accepts from 198.51.100.7, so the hub (127.0.0.1) is refused. */
 const ALLOWLISTED_KEY = 'e2e-allowlisted-key-0001';
 const EGRESS = '203.0.113.10;203.0.113.11';
 
-describe.skipIf(!haveChromium)('Shopping mall API settings in Chromium', () => {
+describe.skipIf(!chromiumHere)('Shopping mall API settings in Chromium', () => {
   let hub: Running;
   let sandbox: RunningSandbox;
   let dir: string;
@@ -47,9 +43,7 @@ describe.skipIf(!haveChromium)('Shopping mall API settings in Chromium', () => {
     const started = Promise.all([
       startCli(['start'], { cwd: dir, env: { LOG_LEVEL: 'info', SMARTSHIP_EGRESS_IPS: '203.0.113.10,203.0.113.11' }, timeoutMs: 90_000 }),
       startSandbox({ port: 0, apiKey: API_KEY }),
-      import('playwright-core').then(({ chromium }) =>
-        chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'] }),
-      ),
+      launchChromium(),
     ]);
     [hub, sandbox, browser] = await started;
     const key = await fetch(`${sandbox.url}/__sandbox/keys`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ apiKey: ALLOWLISTED_KEY, allowIps: ['198.51.100.7'] }) });
@@ -73,15 +67,9 @@ describe.skipIf(!haveChromium)('Shopping mall API settings in Chromium', () => {
   it('completes the first-run setup', async () => {
     await page.goto(hub.url);
     await page.waitForURL('**/setup');
-    const token = /setup token\)\s+(\S+?)"/.exec(hub.output())?.[1];
+    const token = setupTokenOf(hub);
     expect(token, 'setup token in the server log').toBeTruthy();
-    await page.getByLabel('Setup token').fill(token!);
-    await page.getByLabel('Seller name').fill(OWNER.seller);
-    await page.getByLabel('Your name').fill(OWNER.name);
-    await page.getByLabel('Email').fill(OWNER.email);
-    await page.getByLabel('Password').fill(OWNER.password);
-    await page.getByLabel('Password').press('Enter');
-    await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+    await completeSetup(page, token!);
   });
 
   for (const locale of ['ja', 'ko'] as const) {

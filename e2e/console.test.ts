@@ -1,22 +1,18 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startCli, type Running } from '../test/helpers/cli.ts';
 import { catalogs, type Locale } from '../src/platform/i18n/index.ts';
+import { haveChromium, launchChromium, OWNER, setupTokenOf, SHOTS } from './browser.ts';
 
 // The console in a real browser against a real hub: first run, sign-in, wrong password, lock-out,
 // language switch, sign-out, and screenshots of every main screen in ja / ko / en.
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`e2e/console.test.ts skipped: ${CHROMIUM} does not exist (apt-get install chromium fonts-noto-cjk)`);
+const chromiumHere = haveChromium(import.meta.filename);
 
-const SHOTS = resolve(import.meta.dirname, '../test-output/screenshots');
-const OWNER = { email: 'owner@example.com', password: 'correct horse battery', name: 'Sato Hanako', seller: 'Hanako Shop 株式会社' };
-
-describe.skipIf(!haveChromium)('web console in Chromium', () => {
+describe.skipIf(!chromiumHere)('web console in Chromium', () => {
   let hub: Running;
   let dir: string;
   let browser: Browser;
@@ -46,11 +42,7 @@ describe.skipIf(!haveChromium)('web console in Chromium', () => {
     dir = mkdtempSync(join(tmpdir(), 'smartship-e2e-'));
     // The first start may build the bundle (about 2 s); later starts find it fresh.
     hub = await startCli(['start'], { cwd: dir, env: { LOG_LEVEL: 'info' }, timeoutMs: 90_000 });
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     context.setDefaultTimeout(10_000);
     page = await context.newPage();
@@ -96,7 +88,7 @@ describe.skipIf(!haveChromium)('web console in Chromium', () => {
     await page.getByRole('button', { name: 'Create and sign in' }).click();
     await expect.poll(() => page.getByTestId('form-error').textContent()).toBe(catalogs.en.errors.setupTokenInvalid);
 
-    const token = /setup token\)\s+(\S+?)"/.exec(hub.output())?.[1];
+    const token = setupTokenOf(hub);
     expect(token, 'setup token in the server log').toBeTruthy();
     await page.getByLabel('Setup token').fill(token!);
     await page.getByLabel('Password').press('Enter');

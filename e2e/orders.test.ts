@@ -1,23 +1,19 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startCli, type Running } from '../test/helpers/cli.ts';
 import { startSandbox, type RunningSandbox } from '../src/sandbox/elevenst/server.ts';
 import { catalogs, type Locale } from '../src/platform/i18n/index.ts';
+import { completeSetup, haveChromium, launchChromium, setupTokenOf, SHOTS } from './browser.ts';
 
 // Orders › Order list, the order page and the import runs in a real browser, against a real hub and
 // the 11st sandbox started here: Import now, filters and search, tabs, load more, the order page,
 // bulk order confirmation (a line with a pending cancel request is refused and says why), a cancel
 // request read by a second import and approved; in Japanese and in Korean, with screenshots.
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`e2e/orders.test.ts skipped: ${CHROMIUM} does not exist (apt-get install chromium fonts-noto-cjk)`);
-
-const SHOTS = resolve(import.meta.dirname, '../test-output/screenshots');
-const OWNER = { email: 'owner@example.com', password: 'correct horse battery', name: 'Sato Hanako', seller: 'Hanako Shop 株式会社' };
+const chromiumHere = haveChromium(import.meta.filename);
 const API_KEY = 'e2e-orders-key-7c2d41aa';
 const RANDOM_ORDERS = 90;
 
@@ -33,7 +29,7 @@ interface ApiLine {
   status: string;
 }
 
-describe.skipIf(!haveChromium)('Orders console in Chromium', () => {
+describe.skipIf(!chromiumHere)('Orders console in Chromium', () => {
   let hub: Running;
   let sandbox: RunningSandbox;
   let dir: string;
@@ -93,9 +89,7 @@ describe.skipIf(!haveChromium)('Orders console in Chromium', () => {
     [hub, sandbox, browser] = await Promise.all([
       startCli(['start'], { cwd: dir, env: { LOG_LEVEL: 'info' }, timeoutMs: 90_000 }),
       startSandbox({ port: 0, apiKey: API_KEY }),
-      import('playwright-core').then(({ chromium }) =>
-        chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'] }),
-      ),
+      launchChromium(),
     ]);
     await control('orders', { apiKey: API_KEY, count: RANDOM_ORDERS });
     const recent = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
@@ -125,15 +119,9 @@ describe.skipIf(!haveChromium)('Orders console in Chromium', () => {
   it('sets up the seller and registers the 11st connection (through the API)', async () => {
     await page.goto(hub.url);
     await page.waitForURL('**/setup');
-    const token = /setup token\)\s+(\S+?)"/.exec(hub.output())?.[1];
+    const token = setupTokenOf(hub);
     expect(token, 'setup token in the server log').toBeTruthy();
-    await page.getByLabel('Setup token').fill(token!);
-    await page.getByLabel('Seller name').fill(OWNER.seller);
-    await page.getByLabel('Your name').fill(OWNER.name);
-    await page.getByLabel('Email').fill(OWNER.email);
-    await page.getByLabel('Password').fill(OWNER.password);
-    await page.getByLabel('Password').press('Enter');
-    await page.getByRole('heading', { level: 1, name: 'Home' }).waitFor();
+    await completeSetup(page, token!);
     // Import only when asked (no schedule), confirmation by hand.
     const created = await hubApi<{ id: string }>('POST', '/api/connections', {
       mall: '11st',
