@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MarketplaceError } from '../../marketplaces/types.ts';
+import type { ConnectionOptions, ConnectionTest, NetworkFailure, TestResultCode } from './api.ts';
 
 /** The options of the source guide, with its defaults. */
 export const connectionOptionsSchema = z.object({
@@ -18,29 +19,13 @@ export const connectionOptionsSchema = z.object({
   trackingPushAt: z.enum(['waybill_printed', 'inbound_scanned', 'whichever_first']).default('whichever_first'),
   safetyStock: z.number().int().min(0).max(1_000_000).default(0),
 });
-export type ConnectionOptions = z.infer<typeof connectionOptionsSchema>;
+export type { ConnectionOptions, ConnectionTest, NetworkFailure, TestResultCode } from './api.ts';
+// The schema and the JSON type in api.ts must describe the same options.
+const optionsMatch: [z.infer<typeof connectionOptionsSchema>, ConnectionOptions] extends [ConnectionOptions, z.infer<typeof connectionOptionsSchema>] ? true : never = true;
+void optionsMatch;
 export const defaultOptions: ConnectionOptions = connectionOptionsSchema.parse({});
 
-export const testResults = ['OK', 'INVALID_API_KEY', 'IP_NOT_ALLOWED', 'MAINTENANCE', 'TIMEOUT', 'NETWORK_ERROR', 'UNEXPECTED_RESPONSE'] as const;
-export type TestResultCode = (typeof testResults)[number];
-export type NetworkFailure = 'DNS' | 'REFUSED' | 'TLS' | 'RESET' | 'UNREACHABLE' | 'OTHER';
-
-/** What a connection test found, for a person (message) and for scripts (result). */
-export interface ConnectionTest {
-  result: TestResultCode;
-  ok: boolean;
-  message: string;
-  testedAt: string;
-  roundTripMs: number;
-  /** The address 11st saw (IP_NOT_ALLOWED) and the hub's addresses to register there. */
-  callerIp?: string;
-  egressIps?: string[];
-  network?: NetworkFailure;
-  mallCode?: string;
-  mallMessage?: string;
-  /** A short piece of an answer we could not read. */
-  excerpt?: string;
-}
+export const testResults = ['OK', 'INVALID_API_KEY', 'IP_NOT_ALLOWED', 'MAINTENANCE', 'TIMEOUT', 'NETWORK_ERROR', 'UNEXPECTED_RESPONSE'] as const satisfies readonly TestResultCode[];
 
 /** `••••3f9a`: enough to recognise a key, never enough to use it. */
 export function maskKey(last4: string): string {

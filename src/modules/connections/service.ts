@@ -18,22 +18,9 @@ import {
   type ConnectionTest,
 } from './domain.ts';
 import { activeKey, createConnectionRepo, type ConnectionRow } from './repo.ts';
+import type { Connection } from './api.ts';
 
-export interface Connection {
-  id: string;
-  mall: MallId;
-  name: string;
-  shopId: string;
-  apiKeyMasked: string;
-  apiKeyChangedAt: string;
-  baseUrl: string | null;
-  enabled: boolean;
-  options: ConnectionOptions;
-  lastTest: ConnectionTest | null;
-  lastImport: Record<string, unknown> | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { Connection } from './api.ts';
 
 export interface NewConnection {
   mall: MallId;
