@@ -1,13 +1,14 @@
 import { AppError } from '../../platform/http/errors.ts';
+import type { Locale, Role } from './api.ts';
+
+export type { ApiTokenView, AuditEntry, Locale, Me, Role, UserView } from './api.ts';
 
 /** A seller's user has one of the seller roles; warehouse staff belong to the hub's operator, not to a seller. */
-export const sellerRoles = ['owner', 'admin', 'operator'] as const;
-export const roles = [...sellerRoles, 'warehouse'] as const;
+export const sellerRoles = ['owner', 'admin', 'operator'] as const satisfies readonly Role[];
+export const roles = [...sellerRoles, 'warehouse'] as const satisfies readonly Role[];
 export type SellerRole = (typeof sellerRoles)[number];
-export type Role = (typeof roles)[number];
 
-export const locales = ['ja', 'ko', 'en'] as const;
-export type Locale = (typeof locales)[number];
+export const locales = ['ja', 'ko', 'en'] as const satisfies readonly Locale[];
 
 /**
  * Who is calling and for which sellers. Every service method of every module receives it and scopes
@@ -76,43 +77,6 @@ export function mayAssignRole(actor: Role, from: Role | null, to: Role): boolean
   if (actor === 'owner') return true;
   if (actor === 'admin') return to !== 'owner' && from !== 'owner';
   return false;
-}
-
-export interface Me {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  locale: Locale;
-  seller: { id: string; name: string } | null;
-}
-
-export interface UserView {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  locale: Locale;
-  disabled: boolean;
-  createdAt: string;
-}
-
-export interface ApiTokenView {
-  id: string;
-  name: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-}
-
-export interface AuditEntry {
-  id: string;
-  at: string;
-  action: string;
-  actor: { userId: string | null; email: string | null };
-  target: { type: string; id: string } | null;
-  details: Record<string, unknown>;
-  ip: string | null;
-  userAgent: string | null;
 }
 
 /** Where a request came from, for the audit log. */
