@@ -1,12 +1,13 @@
 import { AppError } from '../../platform/http/errors.ts';
 import type { MallLineStatus } from '../../marketplaces/types.ts';
+import type { LineStatus } from './api.ts';
 
 /**
  * A line's status in the hub. Later issues add instructed, labelled, shipped and delivered between
  * confirmed and the end; cancel_requested and cancelled stand beside the main path.
  */
-export const lineStatuses = ['new', 'confirmed', 'cancel_requested', 'cancelled'] as const;
-export type LineStatus = (typeof lineStatuses)[number];
+export const lineStatuses = ['new', 'confirmed', 'cancel_requested', 'cancelled'] as const satisfies readonly LineStatus[];
+export type { LineStatus } from './api.ts';
 
 export const lineEvents = ['confirm', 'cancelRequested', 'cancelWithdrawn', 'cancelApproved', 'cancelCompleted', 'saleRefused'] as const;
 export type LineEvent = (typeof lineEvents)[number];

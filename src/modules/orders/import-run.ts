@@ -17,6 +17,7 @@ import type { ConnectionOptions } from '../connections/domain.ts';
 import { eventForMallStatus, initialStatus, nextStatus, canTake, type LineStatus } from './domain.ts';
 import { createOrderRepo, type LineEventsTable, type LineRow, type OrdersTable, type RunTrigger } from './repo.ts';
 import { importSpan, isIndivisible, nextWindowWidth, planWindows, splitWindow, takeFront } from './windows.ts';
+import type { CallRecord, WindowRecord } from './api.ts';
 
 export const CONFIRM_KIND = 'orders.confirm';
 
@@ -44,26 +45,7 @@ export interface ImportRunDeps {
   recordSummary: (summary: Record<string, unknown>) => Promise<void>;
 }
 
-export interface CallRecord {
-  op: string;
-  window?: TimeWindow;
-  mallOrderNo?: string;
-  at: string;
-  ms: number;
-  result: 'ok' | 'error';
-  rows?: number;
-  hitRowCap?: boolean;
-  kind?: string;
-  code?: string;
-  message?: string;
-}
-
-export interface WindowRecord extends TimeWindow {
-  paid?: number;
-  preparing?: number;
-  /** 'split' when an answer hit the row cap and the window was halved; 'committed' when its rows and the cursor were saved. */
-  outcome: 'committed' | 'split' | 'failed';
-}
+export type { CallRecord, WindowRecord } from './api.ts';
 
 export interface ImportCounts {
   fetched: number;

@@ -1,5 +1,6 @@
 import type { DbOrTx } from '../../platform/db/schema.ts';
 import type { LineStatus } from './domain.ts';
+import type { RunStatus, RunTrigger } from './api.ts';
 
 export interface OrdersTable {
   id: string;
@@ -86,8 +87,7 @@ export interface LineEventsTable {
   details: string;
 }
 
-export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'skipped';
-export type RunTrigger = 'schedule' | 'manual' | 'reimport';
+export type { RunStatus, RunTrigger } from './api.ts';
 
 export interface ImportRunsTable {
   id: string;

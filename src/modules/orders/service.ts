@@ -12,7 +12,8 @@ import type { AccountService } from '../accounts/service.ts';
 import type { ConnectionService } from '../connections/service.ts';
 import { nextStatus, type LineStatus } from './domain.ts';
 import { CONFIRM_KIND, confirmKey, confirmProductOf, createImportRun, event, type ConfirmPayload, type ImportSettings } from './import-run.ts';
-import { createOrderRepo, type LineRow, type RunRow, type RunStatus, type RunTrigger } from './repo.ts';
+import { createOrderRepo, type LineRow, type RunRow, type RunTrigger } from './repo.ts';
+import type { ConfirmResult, LineView, RunView } from './api.ts';
 
 export const IMPORT_JOB = 'orders.import';
 export const APPROVE_CANCEL_KIND = 'orders.approveCancel';
@@ -37,69 +38,7 @@ export interface LineFilters {
   confirmFailed?: boolean;
 }
 
-export interface LineView {
-  id: string;
-  orderId: string;
-  connectionId: string;
-  mall: string;
-  mallOrderNo: string;
-  mallLineNo: string;
-  deliveryNo: string;
-  productNo: string;
-  productName: string;
-  optionText: string | null;
-  optionStockNo: string | null;
-  sellerProductCode: string | null;
-  sellerStockCode: string | null;
-  addOnOfProductNo: string | null;
-  quantity: number;
-  currency: string;
-  unitPrice: number;
-  orderAmount: number;
-  optionAmount: number | null;
-  sellerDiscount: number | null;
-  mallDiscount: number | null;
-  shippingFee: number | null;
-  paidAmount: number | null;
-  expectedSettlement: number | null;
-  buyerName: string | null;
-  receiver: { name: string | null; mobile: string | null; phone: string | null; postalCode: string | null; address: string | null; addressDetail: string | null };
-  memo: string | null;
-  status: LineStatus;
-  mallStatus: string;
-  mallStatusCode: string | null;
-  claim: { status: string; claimNo: string | null; reason: string | null; requestedAt: string | null } | null;
-  confirmError: { code: string; message: string | null } | null;
-  actionError: { code: string; message: string | null } | null;
-  orderedAt: string | null;
-  paidAt: string;
-  mallConfirmedAt: string | null;
-  shipBy: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface RunView {
-  id: string;
-  connectionId: string;
-  trigger: RunTrigger;
-  status: RunStatus;
-  mallOrderNo: string | null;
-  span: { from: string; to: string } | null;
-  cursorBefore: string | null;
-  cursorAfter: string | null;
-  counts: { fetched: number; new: number; updated: number; unchanged: number; failed: number };
-  claims: Record<string, number>;
-  windows: unknown[];
-  calls: unknown[];
-  error: string | null;
-  requestedBy: string | null;
-  queuedAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
-
-export type ConfirmResult = { id: string; result: 'queued' | 'already_confirmed' | 'refused' | 'not_found'; reason?: string; message?: string };
+export type { ConfirmResult, LineView, RunView } from './api.ts';
 
 function toLineView(r: LineRow): LineView {
   return {

@@ -1,7 +1,14 @@
-// The orders API's shapes (src/modules/orders/routes.ts).
+// The orders API's shapes: the server's own types (src/modules/orders/api.ts), plus what the console
+// needs beside them.
+import type { CallRecord, LineStatus, LineView, RunView, WindowRecord } from '../../../src/modules/orders/api.ts';
 
-export const lineStatuses = ['new', 'confirmed', 'cancel_requested', 'cancelled'] as const;
-export type LineStatus = (typeof lineStatuses)[number];
+export type { ConfirmOutcome, ConfirmResult, LineStatus, RunStatus, RunTrigger } from '../../../src/modules/orders/api.ts';
+export type OrderLine = LineView;
+export type ImportRun = RunView;
+export type RunCall = CallRecord;
+export type RunWindow = WindowRecord;
+
+export const lineStatuses = ['new', 'confirmed', 'cancel_requested', 'cancelled'] as const satisfies readonly LineStatus[];
 
 /** Mall statuses a user filters by, in the order a line moves through them; 11st's codes beside them. */
 export const mallStatuses = ['paid', 'preparing', 'shipped', 'delivered', 'purchase_confirmed', 'cancelled'] as const;
@@ -12,55 +19,6 @@ export type ClaimFilter = (typeof claimFilters)[number];
 
 export const saleRefusalReasons = ['delivery_delay', 'wrong_product_info', 'sold_out', 'option_sold_out', 'buyer_changed_option', 'buyer_wrong_product', 'buyer_no_longer_wants', 'other'] as const;
 export type SaleRefusalReason = (typeof saleRefusalReasons)[number];
-
-export interface MallError {
-  code: string;
-  message: string | null;
-}
-
-export interface OrderLine {
-  id: string;
-  orderId: string;
-  connectionId: string;
-  mall: string;
-  mallOrderNo: string;
-  mallLineNo: string;
-  /** Lines with the same delivery number ship together (a bundle). */
-  deliveryNo: string;
-  productNo: string;
-  productName: string;
-  optionText: string | null;
-  optionStockNo: string | null;
-  sellerProductCode: string | null;
-  sellerStockCode: string | null;
-  addOnOfProductNo: string | null;
-  quantity: number;
-  /** Amounts are integers in minor units of this currency. */
-  currency: string;
-  unitPrice: number;
-  orderAmount: number;
-  optionAmount: number | null;
-  sellerDiscount: number | null;
-  mallDiscount: number | null;
-  shippingFee: number | null;
-  paidAmount: number | null;
-  expectedSettlement: number | null;
-  buyerName: string | null;
-  receiver: { name: string | null; mobile: string | null; phone: string | null; postalCode: string | null; address: string | null; addressDetail: string | null };
-  memo: string | null;
-  status: LineStatus;
-  mallStatus: string;
-  mallStatusCode: string | null;
-  claim: { status: string; claimNo: string | null; reason: string | null; requestedAt: string | null } | null;
-  confirmError: MallError | null;
-  actionError: MallError | null;
-  orderedAt: string | null;
-  paidAt: string;
-  mallConfirmedAt: string | null;
-  shipBy: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
 
 export interface LinePage {
   items: OrderLine[];
@@ -96,63 +54,6 @@ export interface Order {
   lines: Array<OrderLine & { raw: Record<string, string> }>;
   bundles: Array<{ deliveryNo: string; lines: Array<{ id: string; orderId: string; mallOrderNo: string; mallLineNo: string; productName: string; status: string }> }>;
   events: LineEvent[];
-}
-
-export type ConfirmOutcome = 'queued' | 'already_confirmed' | 'refused' | 'not_found';
-export interface ConfirmResult {
-  id: string;
-  result: ConfirmOutcome;
-  reason?: string;
-  message?: string;
-}
-
-export type RunTrigger = 'schedule' | 'manual' | 'reimport';
-export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'skipped';
-
-export interface TimeWindow {
-  from: string;
-  to: string;
-}
-
-/** One call to the mall as the import run records it (src/modules/orders/import-run.ts CallRecord). */
-export interface RunCall {
-  op: string;
-  window?: TimeWindow;
-  mallOrderNo?: string;
-  at: string;
-  ms: number;
-  result: 'ok' | 'error';
-  rows?: number;
-  hitRowCap?: boolean;
-  kind?: string;
-  code?: string;
-  message?: string;
-}
-
-export interface RunWindow extends TimeWindow {
-  paid?: number;
-  preparing?: number;
-  outcome: 'committed' | 'split' | 'failed';
-}
-
-export interface ImportRun {
-  id: string;
-  connectionId: string;
-  trigger: RunTrigger;
-  status: RunStatus;
-  mallOrderNo: string | null;
-  span: TimeWindow | null;
-  cursorBefore: string | null;
-  cursorAfter: string | null;
-  counts: { fetched: number; new: number; updated: number; unchanged: number; failed: number };
-  claims: Record<string, number>;
-  windows: unknown[];
-  calls: unknown[];
-  error: string | null;
-  requestedBy: string | null;
-  queuedAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
 }
 
 export const runFinished = (run: Pick<ImportRun, 'status'>) => run.status === 'succeeded' || run.status === 'failed' || run.status === 'skipped';
