@@ -1,12 +1,10 @@
 import { z } from 'zod';
 import type { HttpServer } from '../../platform/http/server.ts';
+import { errorResponses as errors, noContent } from '../../platform/http/schemas.ts';
 import { clearSessionCookies, requestMeta, setSessionCookies } from './auth.ts';
 import { limits, locales, roles } from './domain.ts';
 import type { AccountService } from './service.ts';
 
-const errorBody = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }) }).describe('An error');
-const errors = { '4xx': errorBody };
-const noContent = { 204: z.null().describe('No content'), ...errors };
 
 const email = z.email({ error: 'expected an email address' }).max(254);
 const password = z.string().min(limits.passwordMin, { error: `expected at least ${limits.passwordMin} characters` }).max(limits.passwordMax);

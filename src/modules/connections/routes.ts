@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { HttpServer } from '../../platform/http/server.ts';
+import { errorResponses as errors } from '../../platform/http/schemas.ts';
 import type { Locale } from '../../platform/i18n/index.ts';
 import { mallIds } from '../../marketplaces/registry.ts';
 import type { SellerScope } from '../accounts/domain.ts';
@@ -7,8 +8,6 @@ import { requestMeta } from '../accounts/auth.ts';
 import { connectionOptionsSchema, testResults } from './domain.ts';
 import type { ConnectionService } from './service.ts';
 
-const errorBody = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }) });
-const errors = { '4xx': errorBody };
 
 const mall = z.enum(mallIds as [string, ...string[]]).describe('Mall id; "11st" is 11st Street');
 const shopId = z.string().trim().min(1).max(100).describe('The seller ID on the mall (11st: the 11st seller ID)');

@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import type { HttpServer } from '../../platform/http/server.ts';
+import { errorResponses as errors } from '../../platform/http/schemas.ts';
 import { requestMeta } from '../accounts/auth.ts';
 import { lineStatuses, saleRefusalReasons } from './domain.ts';
 import type { OrderService } from './service.ts';
 
-const errorBody = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }) });
-const errors = { '4xx': errorBody };
 const byId = z.object({ id: z.string().min(1).max(64) });
 const iso = z.iso.datetime({ offset: true, error: 'expected an ISO-8601 date-time, e.g. 2026-05-01T00:00:00Z' });
 const money = z.number().int();
