@@ -111,8 +111,7 @@ async function baseline(scratch: ScratchDatabase, sandbox: SandboxProcess, windo
     lines += rows.length;
     await db.transaction().execute(async (tx) => {
       for (let i = 0; i < rows.length; i += 400) {
-        // Untyped table of the benchmark's own.
-        await (tx as unknown as import('kysely').Kysely<{ bench_lines: (typeof rows)[number] }>).insertInto('bench_lines').values(rows.slice(i, i + 400)).onConflict((oc) => oc.doNothing()).execute();
+        await tx.withTables<{ bench_lines: (typeof rows)[number] }>().insertInto('bench_lines').values(rows.slice(i, i + 400)).onConflict((oc) => oc.doNothing()).execute();
       }
     });
   }

@@ -29,8 +29,12 @@ export function setupTokenOf(hub: Running): string | undefined {
   return /setup token\)\s+(\S+?)"/.exec(hub.output())?.[1];
 }
 
-/** Completes first-run setup through the page, in English, and waits for Home. */
-export async function completeSetup(page: Page, token: string, owner = OWNER): Promise<void> {
+/** Opens a new hub's console, completes first-run setup in English with the logged token, waits for Home. */
+export async function completeSetup(page: Page, hub: Running, owner = OWNER): Promise<void> {
+  await page.goto(hub.url);
+  await page.waitForURL('**/setup');
+  const token = setupTokenOf(hub);
+  if (!token) throw new Error('no setup token in the server log');
   await page.getByLabel('Setup token').fill(token);
   await page.getByLabel('Seller name').fill(owner.seller);
   await page.getByLabel('Your name').fill(owner.name);

@@ -1,13 +1,13 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startCli, type Running } from '../test/helpers/cli.ts';
+import { closedPort } from '../test/helpers/net.ts';
 import { startSandbox, type RunningSandbox } from '../src/sandbox/elevenst/server.ts';
 import { catalogs, type Locale } from '../src/platform/i18n/index.ts';
-import { completeSetup, haveChromium, launchChromium, setupTokenOf, SHOTS } from './browser.ts';
+import { completeSetup, haveChromium, launchChromium, SHOTS } from './browser.ts';
 
 // Orders › Shopping mall integration › Shopping mall API settings in a real browser, against a real
 // hub and the 11st sandbox started here: register through the form, the connection test before and
@@ -48,10 +48,7 @@ describe.skipIf(!chromiumHere)('Shopping mall API settings in Chromium', () => {
     [hub, sandbox, browser] = await started;
     const key = await fetch(`${sandbox.url}/__sandbox/keys`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ apiKey: ALLOWLISTED_KEY, allowIps: ['198.51.100.7'] }) });
     expect(key.status).toBe(200);
-    const probe = createServer();
-    await new Promise<void>((ready) => probe.listen(0, '127.0.0.1', ready));
-    closedUrl = `http://127.0.0.1:${(probe.address() as { port: number }).port}`;
-    await new Promise((closed) => probe.close(closed));
+    closedUrl = `http://127.0.0.1:${await closedPort()}`;
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     context.setDefaultTimeout(10_000);
     page = await context.newPage();
@@ -65,11 +62,7 @@ describe.skipIf(!chromiumHere)('Shopping mall API settings in Chromium', () => {
   });
 
   it('completes the first-run setup', async () => {
-    await page.goto(hub.url);
-    await page.waitForURL('**/setup');
-    const token = setupTokenOf(hub);
-    expect(token, 'setup token in the server log').toBeTruthy();
-    await completeSetup(page, token!);
+    await completeSetup(page, hub);
   });
 
   for (const locale of ['ja', 'ko'] as const) {

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startCli, type Running } from '../test/helpers/cli.ts';
 import { startSandbox, type RunningSandbox } from '../src/sandbox/elevenst/server.ts';
 import { catalogs, type Locale } from '../src/platform/i18n/index.ts';
-import { completeSetup, haveChromium, launchChromium, setupTokenOf, SHOTS } from './browser.ts';
+import { completeSetup, haveChromium, launchChromium, SHOTS } from './browser.ts';
 
 // Orders › Order list, the order page and the import runs in a real browser, against a real hub and
 // the 11st sandbox started here: Import now, filters and search, tabs, load more, the order page,
@@ -117,11 +117,7 @@ describe.skipIf(!chromiumHere)('Orders console in Chromium', () => {
   });
 
   it('sets up the seller and registers the 11st connection (through the API)', async () => {
-    await page.goto(hub.url);
-    await page.waitForURL('**/setup');
-    const token = setupTokenOf(hub);
-    expect(token, 'setup token in the server log').toBeTruthy();
-    await completeSetup(page, token!);
+    await completeSetup(page, hub);
     // Import only when asked (no schedule), confirmation by hand.
     const created = await hubApi<{ id: string }>('POST', '/api/connections', {
       mall: '11st',

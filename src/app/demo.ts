@@ -44,7 +44,8 @@ export async function runDemo(config: Config, log: Logger, opts: DemoOptions): P
   const demoConfig: Config = {
     ...config,
     dataDir,
-    database: config.database.kind === 'sqlite' && !process.env.DATABASE_URL ? { kind: 'sqlite', file: join(dataDir, 'smartship.db') } : config.database,
+    // The default SQLite file moves into the demo folder; a database the operator named stays.
+    database: config.database.kind === 'sqlite' && config.database.file === join(config.dataDir, 'smartship.db') ? { kind: 'sqlite', file: join(dataDir, 'smartship.db') } : config.database,
     admin: config.admin ?? DEMO_OWNER,
   };
   let app: App;

@@ -3,13 +3,14 @@ import type { HttpServer } from '../../platform/http/server.ts';
 import { errorResponses as errors } from '../../platform/http/schemas.ts';
 import type { Locale } from '../../platform/i18n/index.ts';
 import { mallIds } from '../../marketplaces/registry.ts';
+import type { MallId } from '../../marketplaces/types.ts';
 import type { SellerScope } from '../accounts/domain.ts';
 import { requestMeta } from '../accounts/auth.ts';
 import { connectionOptionsSchema, testResults } from './domain.ts';
 import type { ConnectionService } from './service.ts';
 
 
-const mall = z.enum(mallIds as [string, ...string[]]).describe('Mall id; "11st" is 11st Street');
+const mall = z.enum(mallIds as [MallId, ...MallId[]]).describe('Mall id; "11st" is 11st Street');
 const shopId = z.string().trim().min(1).max(100).describe('The seller ID on the mall (11st: the 11st seller ID)');
 const apiKey = z.string().trim().min(8, { error: 'expected the API key issued by the mall (at least 8 characters)' }).max(200);
 const baseUrl = z
@@ -72,7 +73,7 @@ export function registerConnectionRoutes(app: HttpServer, connections: Connectio
         response: { 201: connection, ...errors },
       },
     },
-    async (req, reply) => reply.status(201).send(await connections.create(req.scope, req.body as Parameters<ConnectionService['create']>[1], requestMeta(req))),
+    async (req, reply) => reply.status(201).send(await connections.create(req.scope, req.body, requestMeta(req))),
   );
 
   app.post(
@@ -85,7 +86,7 @@ export function registerConnectionRoutes(app: HttpServer, connections: Connectio
         response: { 200: test, ...errors },
       },
     },
-    async (req) => connections.testCredentials(req.scope, req.body as Parameters<ConnectionService['testCredentials']>[1], await localeOf(req.scope)),
+    async (req) => connections.testCredentials(req.scope, req.body, await localeOf(req.scope)),
   );
 
   app.get('/api/connections/:id', { schema: { tags, summary: 'One connection', params: byId, response: { 200: connection, ...errors } } }, async (req) =>

@@ -204,8 +204,8 @@ export function createConnectionService(deps: {
             updated_at: toIso(now()),
           });
           const changed: Record<string, { from: unknown; to: unknown }> = {};
-          for (const [k, v] of Object.entries({ name: changes.name, shopId: changes.shopId, baseUrl: changes.baseUrl, enabled: changes.enabled })) {
-            if (v !== undefined && v !== (before as unknown as Record<string, unknown>)[k]) changed[k] = { from: (before as unknown as Record<string, unknown>)[k], to: v };
+          for (const k of ['name', 'shopId', 'baseUrl', 'enabled'] as const) {
+            if (changes[k] !== undefined && changes[k] !== before[k]) changed[k] = { from: before[k], to: changes[k] };
           }
           for (const k of Object.keys(options) as Array<keyof ConnectionOptions>) {
             if (options[k] !== before.options[k]) changed[`options.${k}`] = { from: before.options[k], to: options[k] };

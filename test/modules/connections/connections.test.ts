@@ -1,19 +1,11 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../../src/sandbox/elevenst/server.ts';
 import { testDialects, type ScratchDatabase } from '../../helpers/databases.ts';
+import { closedPort } from '../../helpers/net.ts';
 import { setUpHub, startApp, type Hub, Client } from '../accounts/helpers.ts';
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 
-/** A loopback port nothing listens on (fetch refuses some well-known ports outright, so pick a real one). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 const EGRESS = ['203.0.113.10', '203.0.113.11'];
 
 describe.each(testDialects)('shopping mall API settings on $name', ({ create }) => {
