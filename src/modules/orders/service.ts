@@ -433,6 +433,12 @@ export function createOrderService(deps: {
         return;
       }
       const trigger: RunTrigger = payload.mallOrderNo ? 'reimport' : payload.runId ? 'manual' : 'schedule';
+      const leaseBusy = async () => {
+        const taken = await db.selectFrom('import_state').select(['lease_until']).where('connection_id', '=', connection.id).executeTakeFirst();
+        return taken?.lease_until != null && taken.lease_until >= toIso(now());
+      };
+      // A scheduled tick while another run holds the lease has nothing to add: that run covers the same orders.
+      if (trigger === 'schedule' && (await leaseBusy())) return;
       const runId = payload.runId ?? newId();
       if (!payload.runId) await repo.insertRun(db, emptyRun(runId, connection.sellerId, connection.id, 'schedule', null));
       else {
@@ -453,9 +459,7 @@ export function createOrderService(deps: {
       // Someone pressed Import now: wait out a lease left by a process that died, rather than skip at once.
       const deadline = Date.now() + (trigger === 'schedule' ? 0 : deps.settings.leaseMs + 1000);
       for (;;) {
-        const taken = await db.selectFrom('import_state').select(['lease_until']).where('connection_id', '=', connection.id).executeTakeFirst();
-        const busy = taken?.lease_until != null && taken.lease_until >= toIso(now());
-        if (!busy || Date.now() >= deadline || signal?.aborted) break;
+        if (!(await leaseBusy()) || Date.now() >= deadline || signal?.aborted) break;
         await new Promise((r) => setTimeout(r, 250));
       }
       const result = await importRun.run(connection, runId, trigger, { ...(payload.mallOrderNo ? { mallOrderNo: payload.mallOrderNo } : {}), ...(signal ? { signal } : {}) });

@@ -229,4 +229,31 @@ describe.each(testDialects)('confirmation and cancel requests on $name', ({ crea
       expect((await ownerB.get('/api/order-lines/counts')).body.total).toBe(0);
     });
   });
+
+  describe('scheduled imports', () => {
+    it('writes no run for a scheduled tick while another run holds the lease, and runs once the lease is free', async () => {
+      const sandbox = await startSandbox({ port: 0 });
+      try {
+        const connectionId = await connectSandbox(hub.owner, sandbox, { autoImport: true, importIntervalMinutes: 1440 });
+        const runs = async () => (await hub.db.selectFrom('import_runs').select('id').where('connection_id', '=', connectionId).execute()).length;
+        // The schedule's first tick runs at once; let it finish before taking the lease.
+        await until('the first scheduled run', async () => (await hub.db.selectFrom('import_runs').select('status').where('connection_id', '=', connectionId).execute()).some((r) => r.status === 'succeeded'));
+        const before = await runs();
+        const at = new Date().toISOString();
+        const lease = { lease_owner: 'another-process', lease_until: new Date(Date.now() + 60_000).toISOString(), updated_at: at };
+        await hub.db
+          .insertInto('import_state')
+          .values({ connection_id: connectionId, seller_id: (await hub.db.selectFrom('connections').select('seller_id').where('id', '=', connectionId).executeTakeFirstOrThrow()).seller_id, cursor: null, ...lease })
+          .onConflict((oc) => oc.column('connection_id').doUpdateSet(lease))
+          .execute();
+        await hub.modules.orders.runImportJob({ connectionId });
+        expect(await runs()).toBe(before);
+        await hub.db.updateTable('import_state').set({ lease_owner: null, lease_until: null }).where('connection_id', '=', connectionId).execute();
+        await hub.modules.orders.runImportJob({ connectionId });
+        expect(await runs()).toBe(before + 1);
+      } finally {
+        await sandbox.close();
+      }
+    });
+  });
 });
