@@ -22,6 +22,7 @@ import {
   encodeStockUpdate,
   peekResult,
   type ActionOutcome,
+  type Answer,
   type MallFailure,
 } from './codec.ts';
 import { carrierCodeById, errorKindFor, rejectShipMethodCode, saleRefusalReasonCode, shipMethodCode, type Operation } from './codes.ts';
@@ -59,6 +60,9 @@ function failureError(operation: Operation, failure: MallFailure, httpStatus: nu
   });
 }
 
+/** An answer send() could read. */
+type ReadResponse = RawResponse & { answer: Answer };
+
 const trackingPattern = /^[A-Za-z0-9]{1,40}$/;
 
 export function createElevenstAdapter(options: ElevenstAdapterOptions = {}): MarketplaceAdapter {
@@ -78,19 +82,19 @@ export function createElevenstAdapter(options: ElevenstAdapterOptions = {}): Mar
   }
 
   /** Sends one request; turns unreadable answers into typed errors before the caller decodes. */
-  async function send(ctx: ConnectionContext, operation: Operation, req: Omit<ElevenstRequest, 'operation'>): Promise<RawResponse> {
+  async function send(ctx: ConnectionContext, operation: Operation, req: Omit<ElevenstRequest, 'operation'>): Promise<ReadResponse> {
     const res = await client.request(connection(ctx, operation), { operation, ...req });
-    if (peekResult(res.text) === undefined) {
+    if (res.answer === undefined || peekResult(res.answer) === undefined) {
       const kind = res.status >= 500 || res.status === 200 || res.status === 429 ? 'transient' : 'unknown';
       throw err(kind, operation, `unreadable answer (HTTP ${res.status}, ${res.bytes.byteLength} bytes)`, { httpStatus: res.status });
     }
-    return res;
+    return { ...res, answer: res.answer };
   }
 
   /** Runs a decoder; a shape the codec cannot read fails this call and nothing else. */
-  function decode<T>(operation: Operation, res: RawResponse, fn: (text: string) => T): T {
+  function decode<T>(operation: Operation, res: ReadResponse, fn: (answer: Answer) => T): T {
     try {
-      return fn(res.text);
+      return fn(res.answer);
     } catch (e) {
       if (e instanceof CodecError) throw err('unknown', operation, `unexpected answer: ${e.message}`, { httpStatus: res.status, cause: e });
       throw e;
@@ -285,7 +289,7 @@ export function createElevenstAdapter(options: ElevenstAdapterOptions = {}): Mar
       const operation = 'sellerprodcode';
       const code = sellerProductCode.trim();
       if (code === '') throw err('bad_request', operation, 'seller product code is empty');
-      let res: RawResponse;
+      let res: ReadResponse;
       try {
         res = await send(ctx, operation, { path: ['prodmarketservice', 'sellerprodcode', code] });
       } catch (e) {

@@ -5,7 +5,7 @@
 import { createMemoryRateLimiter } from '../../platform/ratelimit/memory.ts';
 import type { RateLimiter } from '../../platform/ratelimit/port.ts';
 import { MarketplaceError } from '../types.ts';
-import { decodeBody, peekResult } from './codec.ts';
+import { decodeBody, peekResult, readAnswer, type Answer } from './codec.ts';
 import { transientResultCodes } from './codes.ts';
 
 export const defaultBaseUrl = 'https://api.11st.co.kr';
@@ -58,6 +58,8 @@ export interface RawResponse {
   status: number;
   /** The body decoded as CP949, whatever the Content-Type says. */
   text: string;
+  /** The body read as XML, once for the retry decision and the decoders; absent when unreadable. */
+  answer: Answer | undefined;
   bytes: Uint8Array;
   url: string;
   attempts: number;
@@ -89,8 +91,8 @@ export function buildUrl(baseUrl: string | undefined, path: readonly PathSegment
  * one) without a recognisable 11st verdict, unreadable bodies, and the result codes the guide says to
  * retry (-3207, -3311). Never the IP rejection.
  */
-export function isRetryableResponse(status: number, text: string): boolean {
-  const peek = peekResult(text);
+export function isRetryableResponse(status: number, answer: Answer | undefined): boolean {
+  const peek = peekResult(answer);
   // Cut off, not XML, or a proxy's HTML error page; an unreadable 4xx will not improve by asking again.
   if (peek === undefined) return status >= 500 || status === 200 || status === 429;
   if (peek.root === 'AuthMessage') return false;
@@ -159,11 +161,12 @@ export function createElevenstClient(options: ElevenstClientOptions = {}): Eleve
           continue;
         }
         const text = decodeBody(bytes);
-        if (attempt < attempts && isRetryableResponse(status, text)) {
+        const answer = readAnswer(text);
+        if (attempt < attempts && isRetryableResponse(status, answer)) {
           lastFailure = undefined;
           continue;
         }
-        return { status, text, bytes, url, attempts: attempt };
+        return { status, text, answer, bytes, url, attempts: attempt };
       }
       const reason = lastFailure instanceof Error ? lastFailure.message : 'network failure';
       throw new MarketplaceError('transient', `11st ${req.operation}: ${reason} (after ${attempts} attempts)`, {

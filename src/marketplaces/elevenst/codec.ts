@@ -77,8 +77,14 @@ const rowNames = new Set(['order', 'product', 'ProductStock', 'productComponent'
 
 type Node = Record<string, unknown>;
 
+/** An 11st answer read once: its root's local name and content. Decoders take it or the text. */
+export interface Answer {
+  root: string;
+  body: Node;
+}
+
 /** Parses any 11st answer into its root's local name and content. */
-export function parseRoot(text: string): { root: string; body: Node } {
+export function parseRoot(text: string): Answer {
   if (text.trim() === '') throw new CodecError('empty response body');
   let doc: Node;
   try {
@@ -92,6 +98,17 @@ export function parseRoot(text: string): { root: string; body: Node } {
   if (roots.length !== 1 || root === undefined) throw new CodecError(`expected one root element, got ${roots.length}`);
   const body = doc[root];
   return { root, body: isNode(body) ? body : {} };
+}
+
+const answerOf = (input: string | Answer): Answer => (typeof input === 'string' ? parseRoot(input) : input);
+
+/** The answer, or undefined when the text cannot be read as XML with one root. */
+export function readAnswer(text: string): Answer | undefined {
+  try {
+    return parseRoot(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function isNode(v: unknown): v is Node {
@@ -145,8 +162,8 @@ function commonFailure(root: string, body: Node): MallFailure | undefined {
  * Order-list family (`complete`, `packaging`, by-number): rows, or `result_code` 0 for "nothing found",
  * or a negative `result_code`.
  */
-export function decodeOrderList(text: string): ListOutcome<OrderRecord> {
-  return decodeOrdersEnvelope(text, (code) => code === '0');
+export function decodeOrderList(input: string | Answer): ListOutcome<OrderRecord> {
+  return decodeOrdersEnvelope(input, (code) => code === '0');
 }
 
 // "해당 건이 없습니다." means empty; the unknown-key message also ends in 없습니다 and is not.
@@ -154,12 +171,12 @@ const claimEmptyText = '없습니다';
 const invalidKeyText = 'OpenAPI Key';
 
 /** Claim-list family (`cancelorders`, `canceledorders`): "nothing found" is `-1` + `해당 건이 없습니다.` */
-export function decodeClaimList(text: string): ListOutcome<ClaimRecord> {
-  return decodeOrdersEnvelope(text, (code, message) => code === '0' || (code === '-1' && message.includes(claimEmptyText) && !message.includes(invalidKeyText)));
+export function decodeClaimList(input: string | Answer): ListOutcome<ClaimRecord> {
+  return decodeOrdersEnvelope(input, (code, message) => code === '0' || (code === '-1' && message.includes(claimEmptyText) && !message.includes(invalidKeyText)));
 }
 
-function decodeOrdersEnvelope(text: string, isEmpty: (code: string, message: string) => boolean): ListOutcome<MallRecord> {
-  const { root, body } = parseRoot(text);
+function decodeOrdersEnvelope(input: string | Answer, isEmpty: (code: string, message: string) => boolean): ListOutcome<MallRecord> {
+  const { root, body } = answerOf(input);
   const common = commonFailure(root, body);
   if (root !== 'orders') return common ? { kind: 'failure', failure: common } : unexpected(root, 'orders');
   const found = rows(body, 'order');
@@ -172,8 +189,8 @@ function decodeOrdersEnvelope(text: string, isEmpty: (code: string, message: str
 }
 
 /** `ResultOrder` answers of the order and claim actions: `result_code` 0 is success. */
-export function decodeActionResult(text: string): ActionOutcome {
-  const { root, body } = parseRoot(text);
+export function decodeActionResult(input: string | Answer): ActionOutcome {
+  const { root, body } = answerOf(input);
   if (root === 'ResultOrder') {
     const code = leaf(body['result_code']);
     const message = leaf(body['result_text']) ?? '';
@@ -185,8 +202,8 @@ export function decodeActionResult(text: string): ActionOutcome {
 }
 
 /** `ClientMessage` answers of product/stock writes: `resultCode` 200 is success. */
-export function decodeClientMessage(text: string): ActionOutcome & { subjectNo?: string } {
-  const { root, body } = parseRoot(text);
+export function decodeClientMessage(input: string | Answer): ActionOutcome & { subjectNo?: string } {
+  const { root, body } = answerOf(input);
   if (root === 'ClientMessage') {
     const code = leaf(body['resultCode']);
     const message = leaf(body['message']) ?? '';
@@ -200,8 +217,8 @@ export function decodeClientMessage(text: string): ActionOutcome & { subjectNo?:
 }
 
 /** `ns2:products` (search by seller product code); an empty root means nothing found. */
-export function decodeProducts(text: string): ListOutcome<ProductRecord> {
-  const { root, body } = parseRoot(text);
+export function decodeProducts(input: string | Answer): ListOutcome<ProductRecord> {
+  const { root, body } = answerOf(input);
   if (root === 'products') {
     const found = rows(body, 'product').filter((r) => r['prdNo'] !== undefined);
     return found.length > 0 ? { kind: 'rows', rows: found } : { kind: 'empty', code: '', message: leaf(body['message']) ?? '' };
@@ -215,8 +232,8 @@ export function decodeProducts(text: string): ListOutcome<ProductRecord> {
 }
 
 /** `ns2:ProductStocks` (option stocks of one product). */
-export function decodeProductStocks(text: string): { kind: 'stocks'; value: ProductStocks } | { kind: 'failure'; failure: MallFailure } {
-  const { root, body } = parseRoot(text);
+export function decodeProductStocks(input: string | Answer): { kind: 'stocks'; value: ProductStocks } | { kind: 'failure'; failure: MallFailure } {
+  const { root, body } = answerOf(input);
   if (root === 'ProductStocks') {
     const productNo = leaf(body['prdNo']);
     const productName = leaf(body['prdNm']);
@@ -243,13 +260,9 @@ const mallRoots = new Set(['orders', 'ResultOrder', 'ClientMessage', 'AuthMessag
  * is not an 11st answer at all (cut off, not XML, or e.g. an HTML error page, which parses as XML).
  * Used to decide on retries before the full decode.
  */
-export function peekResult(text: string): { root: string; code?: string; message?: string } | undefined {
-  let parsed: { root: string; body: Node };
-  try {
-    parsed = parseRoot(text);
-  } catch {
-    return undefined;
-  }
+export function peekResult(input: string | Answer | undefined): { root: string; code?: string; message?: string } | undefined {
+  const parsed = typeof input === 'string' ? readAnswer(input) : input;
+  if (parsed === undefined) return undefined;
   const { root, body } = parsed;
   if (!mallRoots.has(root)) return undefined;
   const code = leaf(body['result_code']) ?? leaf(body['resultCode']);
