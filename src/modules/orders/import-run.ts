@@ -16,7 +16,7 @@ import {
 import type { ConnectionOptions } from '../connections/domain.ts';
 import { eventForMallStatus, initialStatus, nextStatus, canTake, type LineStatus } from './domain.ts';
 import { createOrderRepo, type LineEventsTable, type LineRow, type OrdersTable, type RunTrigger } from './repo.ts';
-import { importSpan, isIndivisible, nextWindowWidth, planWindows, splitWindow, takeFront } from './windows.ts';
+import { importSpan, isIndivisible, nextWindowWidth, planWindows, takeFront, widthAfterCap } from './windows.ts';
 import type { CallRecord, WindowRecord } from './api.ts';
 
 export const CONFIRM_KIND = 'orders.confirm';
@@ -95,8 +95,84 @@ function toRowMoney(m: { amount: number } | undefined): number | null {
   return m === undefined ? null : m.amount;
 }
 
-function contentHash(line: ChannelOrderLine): string {
-  return createHash('sha1').update(JSON.stringify(line)).digest('hex');
+/** Hash of the mall's record as stored: every mapped field comes from it, so equal hashes mean nothing to write. */
+export function contentHash(rawJson: string): string {
+  return createHash('sha1').update(rawJson).digest('hex');
+}
+
+/** What storeLines knows about a line beyond the mall's record. */
+export interface LineRowContext {
+  id: string;
+  sellerId: string;
+  connectionId: string;
+  orderId: string;
+  /** The mall's record as JSON, and its hash. */
+  raw: string;
+  hash: string;
+  status: LineStatus;
+  /** A pending cancel request of a line seen for the first time. */
+  newClaim: Claim | undefined;
+  at: string;
+}
+
+/** The order_lines row of a mall line; for a line already stored, only its mall-owned columns are written. */
+export function lineRow(line: ChannelOrderLine, c: LineRowContext): LineRow {
+  const claim = c.newClaim;
+  return {
+    id: c.id,
+    seller_id: c.sellerId,
+    connection_id: c.connectionId,
+    order_id: c.orderId,
+    mall: line.mall,
+    mall_order_no: line.mallOrderNo,
+    mall_line_no: line.mallLineNo,
+    delivery_no: line.deliveryNo,
+    product_no: line.productNo,
+    product_name: line.productName,
+    option_text: line.optionText ?? null,
+    option_stock_no: line.optionStockNo ?? null,
+    seller_product_code: line.sellerProductCode ?? null,
+    seller_stock_code: line.sellerStockCode ?? null,
+    add_on_of_product_no: line.addOnOfProductNo ?? null,
+    quantity: line.quantity,
+    currency: line.orderAmount.currency,
+    unit_price: line.unitPrice.amount,
+    order_amount: line.orderAmount.amount,
+    option_amount: toRowMoney(line.optionAmount),
+    seller_discount: toRowMoney(line.sellerDiscount),
+    mall_discount: toRowMoney(line.mallDiscount),
+    shipping_fee: toRowMoney(line.shippingFee),
+    paid_amount: toRowMoney(line.paidAmount),
+    expected_settlement: toRowMoney(line.expectedSettlement),
+    buyer_name: line.buyer.name ?? null,
+    receiver_name: line.receiver.name ?? null,
+    receiver_mobile: line.receiver.mobile ?? null,
+    receiver_phone: line.receiver.phone ?? null,
+    receiver_postal_code: line.receiver.address.postalCode ?? null,
+    receiver_address: line.receiver.address.baseAddress ?? null,
+    receiver_address_detail: line.receiver.address.detailAddress ?? null,
+    memo: line.memo ?? null,
+    mall_status: line.mallStatus,
+    mall_status_code: line.mallStatusCode ?? null,
+    ordered_at: line.orderedAt ?? null,
+    paid_at: line.paidAt ?? line.orderedAt ?? c.at,
+    mall_confirmed_at: line.confirmedAt ?? null,
+    ship_by: line.shipBy ?? null,
+    raw: c.raw,
+    content_hash: c.hash,
+    status: c.status,
+    claim: claim ? 'cancel_requested' : null,
+    claim_no: claim ? claim.claimNo : null,
+    claim_reason: claim ? (claim.reasonText ?? claim.reasonCode ?? null) : null,
+    claim_requested_at: claim ? (claim.requestedAt ?? c.at) : null,
+    status_before_claim: claim ? initialStatus(line.mallStatus, false) : null,
+    confirm_error_code: null,
+    confirm_error_message: null,
+    action_error_code: null,
+    action_error_message: null,
+    created_at: c.at,
+    updated_at: c.at,
+  };
 }
 
 /** Later lists win: a line read as 202 and then as 301 within one window is stored as 301. */
@@ -248,12 +324,12 @@ export function createImportRun(deps: ImportRunDeps) {
             const { paid, preparing } = await (ahead && ahead.window.from === w.from && ahead.window.to === w.to ? ahead.answer : read(w));
             ahead = undefined;
             if (paid.hitRowCap || preparing!.hitRowCap) {
-              // The mall cut the answer at its row cap: read the two halves instead, so no line is left out.
+              // The mall cut the answer at its row cap: read it again in narrower windows, so no line is left out.
               if (isIndivisible(w)) throw new Error(`More than ${adapter.limits.rowCap} lines in the one minute from ${w.from}: the mall cannot list them completely.`);
               windows.push({ ...w, paid: paid.lines.length, ...(preparing ? { preparing: preparing.lines.length } : {}), outcome: 'split' });
-              const halves = splitWindow(w);
-              pending.unshift(...halves);
-              width = Date.parse(halves[0].to) - Date.parse(halves[0].from);
+              const capped = paid.hitRowCap ? paid.lines : preparing!.lines;
+              width = widthAfterCap(w, capped.map((l) => Date.parse(l.paidAt ?? l.orderedAt ?? '')).filter(Number.isFinite), target);
+              pending.unshift(w); // read again from its start, narrower
               continue;
             }
             const lines = dedupe([...paid.lines, ...preparing!.lines]);
@@ -310,12 +386,13 @@ export function createImportRun(deps: ImportRunDeps) {
     if (lines.length === 0) return;
     const at = nowIso();
     const existing = new Map((await repo.existingLines(tx, connection.id, lines.map((l) => l.mallOrderNo))).map((r) => [lineKey(r.mall_order_no, r.mall_line_no), r]));
-    const changed: Array<{ line: ChannelOrderLine; hash: string }> = [];
+    const changed: Array<{ line: ChannelOrderLine; raw: string; hash: string }> = [];
     for (const line of lines) {
-      const hash = contentHash(line);
+      const raw = JSON.stringify(line.raw);
+      const hash = contentHash(raw);
       const found = existing.get(lineKey(line.mallOrderNo, line.mallLineNo));
       if (found && found.content_hash === hash) counts.unchanged++;
-      else changed.push({ line, hash });
+      else changed.push({ line, raw, hash });
     }
     const events: LineEventsTable[] = [];
     const confirmable: Array<Pick<LineRow, 'delivery_no' | 'product_no' | 'add_on_of_product_no'>> = [];
@@ -343,67 +420,13 @@ export function createImportRun(deps: ImportRunDeps) {
       const orderIds = await repo.upsertOrders(tx, [...orders.values()]);
       const rows: LineRow[] = [];
       const statusMoves: Array<{ id: string; from: LineStatus; to: LineStatus; event: string; mallFrom: string; mallTo: string }> = [];
-      for (const { line, hash } of changed) {
+      for (const { line, raw, hash } of changed) {
         const key = lineKey(line.mallOrderNo, line.mallLineNo);
         const found = existing.get(key);
         const claim = claims?.pending.get(key);
         const id = found?.id ?? newId();
         const status = found ? found.status : initialStatus(line.mallStatus, claim !== undefined);
-        rows.push({
-          id,
-          seller_id: connection.sellerId,
-          connection_id: connection.id,
-          order_id: orderIds.get(line.mallOrderNo)!,
-          mall: line.mall,
-          mall_order_no: line.mallOrderNo,
-          mall_line_no: line.mallLineNo,
-          delivery_no: line.deliveryNo,
-          product_no: line.productNo,
-          product_name: line.productName,
-          option_text: line.optionText ?? null,
-          option_stock_no: line.optionStockNo ?? null,
-          seller_product_code: line.sellerProductCode ?? null,
-          seller_stock_code: line.sellerStockCode ?? null,
-          add_on_of_product_no: line.addOnOfProductNo ?? null,
-          quantity: line.quantity,
-          currency: line.orderAmount.currency,
-          unit_price: line.unitPrice.amount,
-          order_amount: line.orderAmount.amount,
-          option_amount: toRowMoney(line.optionAmount),
-          seller_discount: toRowMoney(line.sellerDiscount),
-          mall_discount: toRowMoney(line.mallDiscount),
-          shipping_fee: toRowMoney(line.shippingFee),
-          paid_amount: toRowMoney(line.paidAmount),
-          expected_settlement: toRowMoney(line.expectedSettlement),
-          buyer_name: line.buyer.name ?? null,
-          receiver_name: line.receiver.name ?? null,
-          receiver_mobile: line.receiver.mobile ?? null,
-          receiver_phone: line.receiver.phone ?? null,
-          receiver_postal_code: line.receiver.address.postalCode ?? null,
-          receiver_address: line.receiver.address.baseAddress ?? null,
-          receiver_address_detail: line.receiver.address.detailAddress ?? null,
-          memo: line.memo ?? null,
-          mall_status: line.mallStatus,
-          mall_status_code: line.mallStatusCode ?? null,
-          ordered_at: line.orderedAt ?? null,
-          paid_at: line.paidAt ?? line.orderedAt ?? at,
-          mall_confirmed_at: line.confirmedAt ?? null,
-          ship_by: line.shipBy ?? null,
-          raw: JSON.stringify(line.raw),
-          content_hash: hash,
-          status,
-          claim: !found && claim ? 'cancel_requested' : null,
-          claim_no: !found && claim ? claim.claimNo : null,
-          claim_reason: !found && claim ? (claim.reasonText ?? claim.reasonCode ?? null) : null,
-          claim_requested_at: !found && claim ? (claim.requestedAt ?? at) : null,
-          status_before_claim: !found && claim ? initialStatus(line.mallStatus, false) : null,
-          confirm_error_code: null,
-          confirm_error_message: null,
-          action_error_code: null,
-          action_error_message: null,
-          created_at: at,
-          updated_at: at,
-        });
+        rows.push(lineRow(line, { id, sellerId: connection.sellerId, connectionId: connection.id, orderId: orderIds.get(line.mallOrderNo)!, raw, hash, status, newClaim: found ? undefined : claim, at }));
         if (!found) {
           counts.new++;
           events.push(event(connection.sellerId, id, at, 'imported', null, status, { runId, mallStatus: line.mallStatus, mallStatusCode: line.mallStatusCode ?? null, ...(claim ? { claimNo: claim.claimNo } : {}) }));

@@ -45,30 +45,36 @@ export function isIndivisible(window: TimeWindow): boolean {
 }
 
 /**
- * Halves a window whose answer hit the mall's row cap, at a minute boundary. Throws for a window of
- * one minute: more rows than the cap in one minute cannot be read completely, and the run must say so
- * rather than move on.
+ * How wide to read after an answer cut at the mall's row cap. Halving is the safe step. When the rows
+ * the mall did return cover only part of the window (a list sorted by time, as 11st's appear to be),
+ * their spread shows the density and one step gets near `target` rows; an unsorted sample spreads
+ * over the whole window and this falls back to halving. Never wider than half the window, never
+ * narrower than a minute; a window of one minute cannot be narrowed (see isIndivisible).
  */
-export function splitWindow(window: TimeWindow): [TimeWindow, TimeWindow] {
-  const from = Date.parse(window.from);
-  const to = Date.parse(window.to);
-  if (isIndivisible(window)) throw new Error(`window ${window.from} – ${window.to} cannot be split below one minute`);
-  const middle = floorMinute(from + (to - from) / 2);
-  const cut = middle <= from ? from + MINUTE_MS : middle;
-  return [
-    { from: iso(from), to: iso(cut) },
-    { from: iso(cut), to: iso(to) },
-  ];
+export function widthAfterCap(window: TimeWindow, rowTimesMs: readonly number[], target: number): number {
+  const width = Date.parse(window.to) - Date.parse(window.from);
+  const half = Math.max(MINUTE_MS, floorMinute(width / 2));
+  if (rowTimesMs.length < 2) return half;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const t of rowTimesMs) {
+    if (t < min) min = t;
+    if (t > max) max = t;
+  }
+  const estimate = floorMinute((Math.max(MINUTE_MS, max - min) * target) / rowTimesMs.length);
+  return Math.max(MINUTE_MS, Math.min(half, estimate));
 }
 
 /**
  * How wide the next window should be, from what the last one held: aim at about `target` rows
  * (below the mall's cap), never wider than `maxMs` nor narrower than a minute. Dense periods then
- * cost one call per window instead of a capped call thrown away at every split.
+ * cost one call per window instead of a capped call thrown away at every split. An empty window says
+ * nothing about what comes next (often the quiet stretch before the first orders), so it only doubles:
+ * a wasted small call is cheap, a capped answer is not.
  */
 export function nextWindowWidth(last: TimeWindow, rows: number, target: number, maxMs: number): number {
   const width = Date.parse(last.to) - Date.parse(last.from);
-  const scaled = rows <= 0 ? maxMs : (width * target) / rows;
+  const scaled = rows <= 0 ? width * 2 : (width * target) / rows;
   return Math.max(MINUTE_MS, Math.min(maxMs, floorMinute(scaled)));
 }
 

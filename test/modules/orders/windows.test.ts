@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { importSpan, isIndivisible, nextWindowWidth, planWindows, splitWindow, takeFront } from '../../../src/modules/orders/windows.ts';
+import { importSpan, isIndivisible, nextWindowWidth, planWindows, takeFront, widthAfterCap } from '../../../src/modules/orders/windows.ts';
 
 const DAY = 86_400_000;
 const MIN = 60_000;
@@ -25,23 +25,38 @@ describe('import windows', () => {
     expect(planWindows({ from: '2026-04-01T00:00:00.000Z', to: '2026-04-01T00:30:00.000Z' }, 7 * DAY)).toHaveLength(1);
   });
 
-  it('halves a window at a minute boundary, and refuses to split one minute', () => {
-    const [a, b] = splitWindow({ from: '2026-04-01T00:00:00.000Z', to: '2026-04-01T00:03:00.000Z' });
-    expect(a).toEqual({ from: '2026-04-01T00:00:00.000Z', to: '2026-04-01T00:01:00.000Z' });
-    expect(b).toEqual({ from: '2026-04-01T00:01:00.000Z', to: '2026-04-01T00:03:00.000Z' });
-    expect(splitWindow({ from: '2026-04-01T00:00:00.000Z', to: '2026-04-08T00:00:00.000Z' })[0].to).toBe('2026-04-04T12:00:00.000Z');
+  it('after a capped answer, narrows by the returned rows’ spread, at most to half and never below a minute', () => {
+    const HOUR = 3600_000;
+    const week = { from: '2026-04-01T00:00:00.000Z', to: '2026-04-08T00:00:00.000Z' };
+    const start = Date.parse(week.from);
+    // 3,000 rows sorted by time covering the first 5 hours: 1,800 rows take 3 hours (2:59 on the minute).
+    const sorted = Array.from({ length: 3000 }, (_, i) => start + (i / 3000) * 5 * HOUR);
+    expect(widthAfterCap(week, sorted, 1800)).toBe(3 * HOUR - 60_000);
+    // Rows spread over the whole window (an unsorted sample): plain halving.
+    const spread = Array.from({ length: 3000 }, (_, i) => start + (i / 3000) * 7 * DAY);
+    expect(widthAfterCap(week, spread, 1800)).toBe(3.5 * DAY);
+    // Nothing to go by: halving.
+    expect(widthAfterCap(week, [], 1800)).toBe(3.5 * DAY);
+    // All 3,000 rows in one second: a minute, the narrowest a mall is asked for.
+    expect(widthAfterCap(week, Array.from({ length: 3000 }, () => start), 1800)).toBe(60_000);
     const minute = { from: '2026-04-01T00:00:00.000Z', to: '2026-04-01T00:01:00.000Z' };
     expect(isIndivisible(minute)).toBe(true);
-    expect(() => splitWindow(minute)).toThrow(/one minute/);
+    expect(isIndivisible({ from: minute.from, to: '2026-04-01T00:02:00.000Z' })).toBe(false);
   });
 
-  it('splitting repeatedly always ends, and the pieces tile the window exactly', () => {
-    let pieces = [{ from: '2026-04-01T00:00:00.000Z', to: '2026-04-08T00:00:00.000Z' }];
-    for (let round = 0; round < 30 && pieces.some((p) => !isIndivisible(p)); round++) pieces = pieces.flatMap((p) => (isIndivisible(p) ? [p] : splitWindow(p)));
-    expect(pieces.every(isIndivisible)).toBe(true);
-    expect(pieces[0]!.from).toBe('2026-04-01T00:00:00.000Z');
-    expect(pieces.at(-1)!.to).toBe('2026-04-08T00:00:00.000Z');
-    for (let i = 1; i < pieces.length; i++) expect(pieces[i]!.from).toBe(pieces[i - 1]!.to);
+  it('narrowing after caps always ends: the front window shrinks to one minute, on minute boundaries', () => {
+    let w = { from: '2026-04-01T00:00:00.000Z', to: '2026-04-08T00:00:00.000Z' };
+    let rounds = 0;
+    while (!isIndivisible(w) && rounds++ < 40) {
+      const width = widthAfterCap(w, [Date.parse(w.from), Date.parse(w.to)], 1800); // worst case: rows at both ends
+      const [front, rest] = takeFront(w, width);
+      expect(rest).toBeDefined();
+      expect(rest!.from).toBe(front.to);
+      expect(Date.parse(front.to) % 60_000).toBe(0);
+      w = front;
+    }
+    expect(isIndivisible(w)).toBe(true);
+    expect(rounds).toBeLessThan(20);
   });
 
   it('sizes the next window from the last one’s rows, between a minute and the mall’s maximum', () => {
@@ -49,7 +64,8 @@ describe('import windows', () => {
     const w = { from: '2026-04-01T00:00:00.000Z', to: '2026-04-01T10:00:00.000Z' };
     // 3,600 rows in 10 hours, aiming at 1,800: 5 hours.
     expect(nextWindowWidth(w, 3600, 1800, 7 * DAY)).toBe(5 * HOUR);
-    expect(nextWindowWidth(w, 0, 1800, 7 * DAY)).toBe(7 * DAY);
+    expect(nextWindowWidth(w, 0, 1800, 7 * DAY)).toBe(20 * HOUR); // empty: doubles
+    expect(nextWindowWidth({ from: w.from, to: '2026-04-05T00:00:00.000Z' }, 0, 1800, 7 * DAY)).toBe(7 * DAY);
     expect(nextWindowWidth(w, 10, 1800, 7 * DAY)).toBe(7 * DAY);
     expect(nextWindowWidth(w, 10_000_000, 1800, 7 * DAY)).toBe(60_000);
   });
