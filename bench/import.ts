@@ -1,13 +1,15 @@
 // How fast does the hub import 11st orders, against parsing the same XML and batch-inserting the
 // same lines directly? One run, SQLite and (when SMARTSHIP_TEST_DATABASE_URL is set) PostgreSQL.
 //   npx tsx bench/import.ts [lines=100000]
-// The sandbox runs as its own process. The hub's rate limiter is opened up (200 calls/s) so the
+// The sandbox runs as its own process. The hub's rate limiter is opened up (100 calls/s) so the
 // figure is the hub's own speed; at 11st's default 2 calls/s the call count below sets the pace.
 import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { createApp } from '../src/app/app.ts';
+import { contentHash, lineRow } from '../src/modules/orders/import-run.ts';
+import { newId } from '../src/platform/db/dialect.ts';
 import { decodeBody, decodeOrderList } from '../src/marketplaces/elevenst/codec.ts';
 import { toChannelOrderLine } from '../src/marketplaces/elevenst/mapper.ts';
 import { loadConfig } from '../src/platform/config/config.ts';
@@ -75,10 +77,8 @@ async function importInto(scratch: ScratchDatabase, sandbox: SandboxProcess) {
   return { first, second };
 }
 
-/** The baseline: the same answers, fetched beforehand, parsed and batch-inserted with no import logic around them. */
-async function baseline(scratch: ScratchDatabase, sandbox: SandboxProcess, windows: Window[]) {
-  const db = scratch.database.db;
-  await sql`create table bench_lines (mall_order_no text not null, mall_line_no text not null, delivery_no text not null, product_name text not null, option_text text, quantity integer not null, order_amount integer not null, receiver_name text, paid_at text, raw text not null, primary key (mall_order_no, mall_line_no))`.execute(db);
+/** The answers of the import's committed windows, fetched again beforehand, so no baseline clock counts the mall. */
+async function fetchAnswers(sandbox: SandboxProcess, windows: Window[]): Promise<Uint8Array[]> {
   const kst = (iso: string) => {
     const d = new Date(new Date(iso).getTime() + 9 * 3600_000).toISOString();
     return d.slice(0, 4) + d.slice(5, 7) + d.slice(8, 10) + d.slice(11, 13) + d.slice(14, 16);
@@ -90,29 +90,53 @@ async function baseline(scratch: ScratchDatabase, sandbox: SandboxProcess, windo
       bodies.push(new Uint8Array(await res.arrayBuffer()));
     }
   }
+  return bodies;
+}
+
+/**
+ * The baseline: the same answers parsed by the same codec and mapper into the same order_lines rows,
+ * batch-inserted (400 rows a statement, one transaction per answer) into the hub's own table, with none
+ * of the import's work around it (no lookup of stored lines, no orders, no events, no cursor, no run log).
+ * `lean` instead inserts ten of the columns into a plain table with only a primary key.
+ */
+async function baseline(scratch: ScratchDatabase, bodies: Uint8Array[], lean: boolean) {
+  const db = scratch.database.db;
+  if (lean) {
+    await sql`create table bench_lines (mall_order_no text not null, mall_line_no text not null, delivery_no text not null, product_name text not null, option_text text, quantity integer not null, order_amount integer not null, receiver_name text, paid_at text, raw text not null, primary key (mall_order_no, mall_line_no))`.execute(db);
+  }
   const memory = peakRss();
   const t0 = performance.now();
   let lines = 0;
   for (const bytes of bodies) {
     const outcome = decodeOrderList(decodeBody(bytes));
     if (outcome.kind !== 'rows') continue;
-    const rows = outcome.rows.map(toChannelOrderLine).map((l) => ({
-      mall_order_no: l.mallOrderNo,
-      mall_line_no: l.mallLineNo,
-      delivery_no: l.deliveryNo,
-      product_name: l.productName,
-      option_text: l.optionText ?? null,
-      quantity: l.quantity,
-      order_amount: l.orderAmount.amount,
-      receiver_name: l.receiver.name ?? null,
-      paid_at: l.paidAt ?? null,
-      raw: JSON.stringify(l.raw),
-    }));
-    lines += rows.length;
+    const at = new Date().toISOString();
+    const mapped = outcome.rows.map(toChannelOrderLine);
+    lines += mapped.length;
     await db.transaction().execute(async (tx) => {
-      for (let i = 0; i < rows.length; i += 400) {
-        await tx.withTables<{ bench_lines: (typeof rows)[number] }>().insertInto('bench_lines').values(rows.slice(i, i + 400)).onConflict((oc) => oc.doNothing()).execute();
+      if (lean) {
+        const rows = mapped.map((l) => ({
+          mall_order_no: l.mallOrderNo,
+          mall_line_no: l.mallLineNo,
+          delivery_no: l.deliveryNo,
+          product_name: l.productName,
+          option_text: l.optionText ?? null,
+          quantity: l.quantity,
+          order_amount: l.orderAmount.amount,
+          receiver_name: l.receiver.name ?? null,
+          paid_at: l.paidAt ?? null,
+          raw: JSON.stringify(l.raw),
+        }));
+        for (let i = 0; i < rows.length; i += 400) {
+          await tx.withTables<{ bench_lines: (typeof rows)[number] }>().insertInto('bench_lines').values(rows.slice(i, i + 400)).onConflict((oc) => oc.doNothing()).execute();
+        }
+        return;
       }
+      const rows = mapped.map((l) => {
+        const raw = JSON.stringify(l.raw);
+        return lineRow(l, { id: newId(), sellerId: 'bench', connectionId: 'bench', orderId: newId(), raw, hash: contentHash(raw), status: 'new', newClaim: undefined, at });
+      });
+      for (let i = 0; i < rows.length; i += 400) await tx.insertInto('order_lines').values(rows.slice(i, i + 400)).onConflict((oc) => oc.doNothing()).execute();
     });
   }
   return { seconds: (performance.now() - t0) / 1000, lines, peakMb: memory.stop() / 2 ** 20 };
@@ -124,38 +148,45 @@ const seedStart = performance.now();
 await seedOrders(sandbox, LINES, DAYS);
 console.log(`sandbox: ${LINES} paid lines over ${DAYS} days, seeded in ${((performance.now() - seedStart) / 1000).toFixed(1)} s\n`);
 
-const dialects: Array<[string, () => Promise<ScratchDatabase>]> = [['sqlite', () => createSqlite({ migrate: false })]];
-if (process.env.SMARTSHIP_TEST_DATABASE_URL) dialects.push(['postgres', () => createPostgres({ migrate: false })]);
+const dialects: Array<[string, (opts: { migrate: boolean }) => Promise<ScratchDatabase>]> = [['sqlite', createSqlite]];
+if (process.env.SMARTSHIP_TEST_DATABASE_URL) dialects.push(['postgres', createPostgres]);
 
 const rows: string[][] = [];
 for (const [name, create] of dialects) {
-  const hubDb = await create();
+  const hubDb = await create({ migrate: false });
   await hubDb.database.close(); // the hub opens its own connection
   const { first, second } = await importInto(hubDb, sandbox);
-  const windows = first.run.windows as Window[];
-  const calls = first.run.calls.length;
-  const baseDb = await create();
-  const base = await baseline(baseDb, sandbox, windows);
-  await baseDb.drop();
   await hubDb.drop();
+  const windows = first.run.windows as Window[];
+  const calls = first.run.calls as Array<{ ms: number }>;
+  const bodies = await fetchAnswers(sandbox, windows);
+  const measureBaseline = async (lean: boolean) => {
+    const db = await create({ migrate: !lean });
+    const result = await baseline(db, bodies, lean);
+    await db.drop();
+    return result;
+  };
+  const same = await measureBaseline(false);
+  const lean = await measureBaseline(true);
   const rate = first.run.counts.fetched / first.seconds;
-  const baseRate = base.lines / base.seconds;
   rows.push([
     name,
     String(first.run.counts.new),
     `${first.seconds.toFixed(1)}`,
     rate.toFixed(0),
     first.peakMb.toFixed(0),
-    `${windows.filter((w) => w.outcome === 'split').length} split / ${windows.filter((w) => w.outcome === 'committed').length} committed, ${calls} calls`,
+    `${windows.filter((w) => w.outcome === 'split').length} split / ${windows.filter((w) => w.outcome === 'committed').length} committed, ${calls.length} calls (${(calls.reduce((a, c) => a + c.ms, 0) / 1000).toFixed(1)} s)`,
     `${second.seconds.toFixed(1)} s (${second.run.counts.unchanged} unchanged)`,
-    baseRate.toFixed(0),
-    (rate / baseRate).toFixed(2),
+    `${(same.lines / same.seconds).toFixed(0)} (${same.peakMb.toFixed(0)} MB)`,
+    (rate / (same.lines / same.seconds)).toFixed(2),
+    (lean.lines / lean.seconds).toFixed(0),
+    (rate / (lean.lines / lean.seconds)).toFixed(2),
   ]);
   if (first.run.counts.new !== LINES || first.run.status !== 'succeeded') console.log(`WARNING (${name}): run ${first.run.status}, ${first.run.counts.new} new of ${LINES}: ${first.run.error ?? ''}`);
 }
 await sandbox.stop();
 
-const head = ['db', 'new lines', 'import s', 'lines/s', 'peak MB', 'windows', 'second run', 'baseline lines/s', 'ratio'];
+const head = ['db', 'new lines', 'import s', 'lines/s', 'peak MB', 'windows, calls (their time)', 'second run', 'baseline lines/s', 'ratio', 'lean baseline lines/s', 'ratio'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 console.log(head.map((h, i) => h.padEnd(widths[i]!)).join('  '));
 for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join('  '));
