@@ -175,6 +175,9 @@ export function lineRow(line: ChannelOrderLine, c: LineRowContext): LineRow {
   };
 }
 
+/** When the mall says each line was paid: the time its list windows are taken on. */
+const rowTimes = (lines: ChannelOrderLine[]) => lines.map((l) => Date.parse(l.paidAt ?? l.orderedAt ?? '')).filter(Number.isFinite);
+
 /** Later lists win: a line read as 202 and then as 301 within one window is stored as 301. */
 function dedupe(lines: ChannelOrderLine[]): ChannelOrderLine[] {
   const byKey = new Map<string, ChannelOrderLine>();
@@ -327,14 +330,13 @@ export function createImportRun(deps: ImportRunDeps) {
               // The mall cut the answer at its row cap: read it again in narrower windows, so no line is left out.
               if (isIndivisible(w)) throw new Error(`More than ${adapter.limits.rowCap} lines in the one minute from ${w.from}: the mall cannot list them completely.`);
               windows.push({ ...w, paid: paid.lines.length, ...(preparing ? { preparing: preparing.lines.length } : {}), outcome: 'split' });
-              const capped = paid.hitRowCap ? paid.lines : preparing!.lines;
-              width = widthAfterCap(w, capped.map((l) => Date.parse(l.paidAt ?? l.orderedAt ?? '')).filter(Number.isFinite), target);
+              width = widthAfterCap(w, rowTimes(paid.hitRowCap ? paid.lines : preparing!.lines), target);
               pending.unshift(w); // read again from its start, narrower
               continue;
             }
             const lines = dedupe([...paid.lines, ...preparing!.lines]);
             counts.fetched += lines.length;
-            width = nextWindowWidth(w, paid.lines.length + preparing!.lines.length, target, adapter.limits.maxOrderWindowMs);
+            width = nextWindowWidth(w, rowTimes([...paid.lines, ...preparing!.lines]), target, adapter.limits.maxOrderWindowMs);
             if (pending.length > 0) {
               // Ask the mall for the next window while this one is stored; nothing of it is stored before this commit.
               const [next] = takeFront(pending[0]!, width);
@@ -385,7 +387,9 @@ export function createImportRun(deps: ImportRunDeps) {
   async function storeLines(tx: DbOrTx, connection: ImportConnection, lines: ChannelOrderLine[], claims: ClaimSnapshot | null, counts: ImportCounts, runId: string): Promise<void> {
     if (lines.length === 0) return;
     const at = nowIso();
-    const existing = new Map((await repo.existingLines(tx, connection.id, lines.map((l) => l.mallOrderNo))).map((r) => [lineKey(r.mall_order_no, r.mall_line_no), r]));
+    const stored = await repo.existingLines(tx, connection.id, lines.map((l) => l.mallOrderNo));
+    const existing = new Map(stored.map((r) => [lineKey(r.mall_order_no, r.mall_line_no), r]));
+    const storedOrders = new Set(stored.map((r) => r.mall_order_no));
     const changed: Array<{ line: ChannelOrderLine; raw: string; hash: string }> = [];
     for (const line of lines) {
       const raw = JSON.stringify(line.raw);
@@ -417,7 +421,10 @@ export function createImportRun(deps: ImportRunDeps) {
           updated_at: at,
         });
       }
-      const orderIds = await repo.upsertOrders(tx, [...orders.values()]);
+      // An order with none of its lines stored is new: a plain insert. Known ones get the mall's changes.
+      const fresh = [...orders.values()].filter((o) => !storedOrders.has(o.mall_order_no));
+      const known = [...orders.values()].filter((o) => storedOrders.has(o.mall_order_no));
+      const orderIds = new Map([...(await repo.insertNewOrders(tx, fresh)), ...(await repo.upsertOrders(tx, known))]);
       const rows: LineRow[] = [];
       const statusMoves: Array<{ id: string; from: LineStatus; to: LineStatus; event: string; mallFrom: string; mallTo: string }> = [];
       for (const { line, raw, hash } of changed) {

@@ -213,6 +213,22 @@ export function createOrderRepo() {
       return ids;
     },
 
+    /**
+     * Inserts orders none of whose lines is stored yet, with the ids given; returns the ids. Such an
+     * order cannot exist already, but should one (a line deleted by hand), its stored id is used.
+     */
+    async insertNewOrders(db: DbOrTx, rows: OrdersTable[]): Promise<Map<string, string>> {
+      const ids = new Map(rows.map((r) => [r.mall_order_no, r.id]));
+      for (const part of chunks(rows)) {
+        const done = await db.insertInto('orders').values(part).onConflict((oc) => oc.columns(['connection_id', 'mall_order_no']).doNothing()).executeTakeFirst();
+        if (Number(done.numInsertedOrUpdatedRows ?? 0) < part.length) {
+          const stored = await db.selectFrom('orders').select(['id', 'mall_order_no']).where('connection_id', '=', part[0]!.connection_id).where('mall_order_no', 'in', part.map((r) => r.mall_order_no)).execute();
+          for (const r of stored) ids.set(r.mall_order_no, r.id);
+        }
+      }
+      return ids;
+    },
+
     /** Inserts new lines and overwrites the mall-owned columns of existing ones; hub-owned columns stay. */
     async upsertLines(db: DbOrTx, rows: OrderLinesTable[]): Promise<void> {
       for (const part of chunks(rows)) {
@@ -228,12 +244,12 @@ export function createOrderRepo() {
 
     /** What is stored for these orders of a connection: enough to tell new, changed and unchanged lines apart. */
     async existingLines(db: DbOrTx, connectionId: string, mallOrderNos: string[]) {
-      const found: Array<Pick<OrderLinesTable, 'id' | 'mall_order_no' | 'mall_line_no' | 'content_hash' | 'mall_status' | 'status' | 'claim' | 'status_before_claim'>> = [];
-      for (const part of chunks([...new Set(mallOrderNos)], 500)) {
+      const found: Array<Pick<OrderLinesTable, 'id' | 'order_id' | 'mall_order_no' | 'mall_line_no' | 'content_hash' | 'mall_status' | 'status' | 'claim' | 'status_before_claim'>> = [];
+      for (const part of chunks([...new Set(mallOrderNos)], 2000)) {
         found.push(
           ...(await db
             .selectFrom('order_lines')
-            .select(['id', 'mall_order_no', 'mall_line_no', 'content_hash', 'mall_status', 'status', 'claim', 'status_before_claim'])
+            .select(['id', 'order_id', 'mall_order_no', 'mall_line_no', 'content_hash', 'mall_status', 'status', 'claim', 'status_before_claim'])
             .where('connection_id', '=', connectionId)
             .where('mall_order_no', 'in', part)
             .execute()),

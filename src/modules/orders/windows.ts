@@ -44,6 +44,20 @@ export function isIndivisible(window: TimeWindow): boolean {
   return Date.parse(window.to) - Date.parse(window.from) <= MINUTE_MS;
 }
 
+/** Rows fewer than this say little about where in a window they sit; their window's width is used instead. */
+const SPREAD_MIN_ROWS = 100;
+
+/** Time between the earliest and the latest row, at least a minute. */
+function spreadOf(rowTimesMs: readonly number[]): number {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const t of rowTimesMs) {
+    if (t < min) min = t;
+    if (t > max) max = t;
+  }
+  return Math.max(MINUTE_MS, max - min);
+}
+
 /**
  * How wide to read after an answer cut at the mall's row cap. Halving is the safe step. When the rows
  * the mall did return cover only part of the window (a list sorted by time, as 11st's appear to be),
@@ -55,26 +69,24 @@ export function widthAfterCap(window: TimeWindow, rowTimesMs: readonly number[],
   const width = Date.parse(window.to) - Date.parse(window.from);
   const half = Math.max(MINUTE_MS, floorMinute(width / 2));
   if (rowTimesMs.length < 2) return half;
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  for (const t of rowTimesMs) {
-    if (t < min) min = t;
-    if (t > max) max = t;
-  }
-  const estimate = floorMinute((Math.max(MINUTE_MS, max - min) * target) / rowTimesMs.length);
+  const estimate = floorMinute((spreadOf(rowTimesMs) * target) / rowTimesMs.length);
   return Math.max(MINUTE_MS, Math.min(half, estimate));
 }
 
 /**
- * How wide the next window should be, from what the last one held: aim at about `target` rows
+ * How wide the next window should be, from the rows the last one held: aim at about `target` rows
  * (below the mall's cap), never wider than `maxMs` nor narrower than a minute. Dense periods then
- * cost one call per window instead of a capped call thrown away at every split. An empty window says
- * nothing about what comes next (often the quiet stretch before the first orders), so it only doubles:
- * a wasted small call is cheap, a capped answer is not.
+ * cost one call per window instead of a capped call thrown away at every split. The density is taken
+ * over the rows' own spread when there are enough of them, so a window whose orders start halfway
+ * (the quiet night before, or the look-back's empty start) does not make the next one too wide.
+ * An empty window says nothing about what comes next, so it only doubles: a wasted small call is
+ * cheap, a capped answer is not.
  */
-export function nextWindowWidth(last: TimeWindow, rows: number, target: number, maxMs: number): number {
+export function nextWindowWidth(last: TimeWindow, rowTimesMs: readonly number[], target: number, maxMs: number): number {
   const width = Date.parse(last.to) - Date.parse(last.from);
-  const scaled = rows <= 0 ? width * 2 : (width * target) / rows;
+  const rows = rowTimesMs.length;
+  const basis = rows >= SPREAD_MIN_ROWS ? Math.min(width, spreadOf(rowTimesMs)) : width;
+  const scaled = rows === 0 ? width * 2 : (basis * target) / rows;
   return Math.max(MINUTE_MS, Math.min(maxMs, floorMinute(scaled)));
 }
 

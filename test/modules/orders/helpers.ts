@@ -97,6 +97,14 @@ export async function seedLines(sandbox: Sandbox, lines: number): Promise<number
   return total;
 }
 
+/** One-line paid orders, `lines` of them, evenly over the `minutes` from `fromIso`: a sale's burst. */
+export async function seedBurst(sandbox: Sandbox, lines: number, fromIso: string, minutes: number): Promise<number> {
+  const from = Date.parse(fromIso);
+  const orders = Array.from({ length: lines }, (_, i) => ({ ordDt: new Date(from + (i / lines) * minutes * 60_000).toISOString(), lines: [{}] }));
+  await control(sandbox, 'POST', 'orders', { apiKey: sandbox.apiKey, orders });
+  return lines;
+}
+
 /** Polls until `check` returns a value (not undefined/false) or the time is up. */
 export async function until<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 100): Promise<T> {
   const end = Date.now() + timeoutMs;

@@ -62,12 +62,18 @@ describe('import windows', () => {
   it('sizes the next window from the last one’s rows, between a minute and the mall’s maximum', () => {
     const HOUR = 3600_000;
     const w = { from: '2026-04-01T00:00:00.000Z', to: '2026-04-01T10:00:00.000Z' };
-    // 3,600 rows in 10 hours, aiming at 1,800: 5 hours.
-    expect(nextWindowWidth(w, 3600, 1800, 7 * DAY)).toBe(5 * HOUR);
-    expect(nextWindowWidth(w, 0, 1800, 7 * DAY)).toBe(20 * HOUR); // empty: doubles
-    expect(nextWindowWidth({ from: w.from, to: '2026-04-05T00:00:00.000Z' }, 0, 1800, 7 * DAY)).toBe(7 * DAY);
-    expect(nextWindowWidth(w, 10, 1800, 7 * DAY)).toBe(7 * DAY);
-    expect(nextWindowWidth(w, 10_000_000, 1800, 7 * DAY)).toBe(60_000);
+    const start = Date.parse(w.from);
+    /** `count` rows evenly over the first `hours` hours of the window. */
+    const rows = (count: number, hours: number) => Array.from({ length: count }, (_, i) => start + ((i + 0.5) / count) * hours * HOUR);
+    // 3,600 rows over 10 hours, aiming at 1,800: 5 hours (4:59, the rows' spread rounded down to the minute).
+    expect(nextWindowWidth(w, rows(3600, 10), 1800, 7 * DAY)).toBe(5 * HOUR - 60_000);
+    // The same rows within 4 of the 10 hours (a quiet stretch in the window): density over those 4 hours.
+    expect(nextWindowWidth(w, rows(3600, 4), 1800, 7 * DAY)).toBe(2 * HOUR - 60_000);
+    // A handful of rows says little about where they sit: the window's width is the basis.
+    expect(nextWindowWidth(w, rows(10, 0.1), 1800, 7 * DAY)).toBe(7 * DAY);
+    expect(nextWindowWidth(w, [], 1800, 7 * DAY)).toBe(20 * HOUR); // empty: doubles
+    expect(nextWindowWidth({ from: w.from, to: '2026-04-05T00:00:00.000Z' }, [], 1800, 7 * DAY)).toBe(7 * DAY);
+    expect(nextWindowWidth(w, Array.from({ length: 100_000 }, () => start), 1800, 7 * DAY)).toBe(60_000);
   });
 
   it('takes the front of a window on a minute boundary and leaves the rest, with nothing between', () => {
