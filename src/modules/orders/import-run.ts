@@ -95,7 +95,10 @@ function toRowMoney(m: { amount: number } | undefined): number | null {
   return m === undefined ? null : m.amount;
 }
 
-/** Hash of the mall's record as stored: every mapped field comes from it, so equal hashes mean nothing to write. */
+/**
+ * Hash of the mall's record as stored: every mapped field comes from it, so equal hashes mean nothing
+ * to write. (A hub upgrade that maps a field differently rewrites a line when the mall's record changes.)
+ */
 export function contentHash(rawJson: string): string {
   return createHash('sha1').update(rawJson).digest('hex');
 }

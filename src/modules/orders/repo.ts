@@ -244,12 +244,12 @@ export function createOrderRepo() {
 
     /** What is stored for these orders of a connection: enough to tell new, changed and unchanged lines apart. */
     async existingLines(db: DbOrTx, connectionId: string, mallOrderNos: string[]) {
-      const found: Array<Pick<OrderLinesTable, 'id' | 'order_id' | 'mall_order_no' | 'mall_line_no' | 'content_hash' | 'mall_status' | 'status' | 'claim' | 'status_before_claim'>> = [];
+      const found: Array<Pick<OrderLinesTable, 'id' | 'mall_order_no' | 'mall_line_no' | 'content_hash' | 'mall_status' | 'status' | 'claim' | 'status_before_claim'>> = [];
       for (const part of chunks([...new Set(mallOrderNos)], 2000)) {
         found.push(
           ...(await db
             .selectFrom('order_lines')
-            .select(['id', 'order_id', 'mall_order_no', 'mall_line_no', 'content_hash', 'mall_status', 'status', 'claim', 'status_before_claim'])
+            .select(['id', 'mall_order_no', 'mall_line_no', 'content_hash', 'mall_status', 'status', 'claim', 'status_before_claim'])
             .where('connection_id', '=', connectionId)
             .where('mall_order_no', 'in', part)
             .execute()),
