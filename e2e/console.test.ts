@@ -121,7 +121,9 @@ describe.skipIf(!chromiumHere)('web console in Chromium', () => {
     await shot('en', 'users');
 
     await open('Audit log');
-    await page.getByTestId('audit-table').getByText('token.created').waitFor();
+    // Actions by name, in the user's language; the filter offers the same names.
+    await page.getByTestId('audit-table').getByText('API token created').waitFor();
+    expect(await page.getByTestId('audit-action-filter').locator('option', { hasText: 'API token created' }).getAttribute('value')).toBe('token.created');
     await shot('en', 'audit-log');
 
     await open('My account');
@@ -191,6 +193,7 @@ describe.skipIf(!chromiumHere)('web console in Chromium', () => {
       await open(words.apiTokens);
       await shot(locale, 'tokens');
       await open(words.auditLog);
+      await page.getByTestId('audit-table').getByText(catalogs[locale].auditActions.token.created).first().waitFor();
       await shot(locale, 'audit-log');
       await open(words.account);
       await shot(locale, 'account');

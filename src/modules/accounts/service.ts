@@ -1,6 +1,7 @@
 import type { Db, DbOrTx } from '../../platform/db/schema.ts';
 import { flag, isSet, isUniqueViolation, newId, toIso } from '../../platform/db/dialect.ts';
 import { AppError } from '../../platform/http/errors.ts';
+import type { AuditAction, AuditTargetType } from '../../platform/i18n/index.ts';
 import { redactSecrets, type Logger } from '../../platform/log/logger.ts';
 import { createDashboardRegistry } from './dashboard.ts';
 import {
@@ -27,7 +28,7 @@ export interface Clock {
 }
 
 export interface AuditTarget {
-  type: string;
+  type: AuditTargetType;
   id: string;
 }
 
@@ -82,7 +83,7 @@ export function createAccountService(deps: { db: Db; log: Logger; clock?: Clock 
 
   async function recordAudit(
     scope: SellerScope | null,
-    action: string,
+    action: AuditAction,
     target: AuditTarget | null,
     details: Record<string, unknown> = {},
     opts: { sellerId?: string | null; request?: RequestMeta; actorEmail?: string | null; db?: DbOrTx } = {},

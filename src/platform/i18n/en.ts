@@ -205,6 +205,25 @@ export const en = {
     empty: 'No entries for this filter.',
     system: 'System',
   },
+  /** Audit log actions, by their code (`connection.created` → auditActions.connection.created). */
+  auditActions: {
+    setup: { completed: 'Setup completed', refused: 'Setup refused (wrong token)' },
+    session: { signed_in: 'Signed in', sign_in_failed: 'Sign-in failed', signed_out: 'Signed out' },
+    user: {
+      created: 'User added',
+      role_changed: 'Role changed',
+      disabled: 'User disabled',
+      enabled: 'User enabled',
+      renamed: 'User renamed',
+      password_changed: 'Password changed',
+      password_change_failed: 'Password change failed',
+    },
+    token: { created: 'API token created', revoked: 'API token revoked' },
+    connection: { created: 'Connection registered', updated: 'Connection changed', deleted: 'Connection deleted', api_key_replaced: 'API key replaced' },
+    orders: { confirm_requested: 'Order confirmation requested', cancel_approved: 'Cancel approved', sale_refused: 'Sale refused' },
+  },
+  /** Kinds of audit log targets. */
+  auditTargets: { seller: 'Seller', user: 'User', api_token: 'API token', connection: 'Connection', order_line: 'Order line' },
   account: {
     title: 'My account',
     profile: 'Profile',

@@ -3,7 +3,7 @@ import { en } from './en.ts';
 import { ja } from './ja.ts';
 import { ko } from './ko.ts';
 
-export { locales, type Catalog, type Locale } from './catalog.ts';
+export { locales, type AuditAction, type AuditTargetType, type Catalog, type Locale } from './catalog.ts';
 
 /** Every catalog by locale; the web console loads these into i18next, the server can use them for messages. */
 export const catalogs: Record<Locale, Catalog> = { ja, ko, en };

@@ -202,6 +202,23 @@ export const ja: Catalog = {
     empty: 'この条件の記録はありません。',
     system: 'システム',
   },
+  auditActions: {
+    setup: { completed: '初期設定を完了', refused: '初期設定を拒否（トークン誤り）' },
+    session: { signed_in: 'ログイン', sign_in_failed: 'ログイン失敗', signed_out: 'ログアウト' },
+    user: {
+      created: 'ユーザーを追加',
+      role_changed: '権限を変更',
+      disabled: 'ユーザーを無効化',
+      enabled: 'ユーザーを有効化',
+      renamed: 'ユーザー名を変更',
+      password_changed: 'パスワードを変更',
+      password_change_failed: 'パスワード変更に失敗',
+    },
+    token: { created: 'APIトークンを作成', revoked: 'APIトークンを失効' },
+    connection: { created: 'ショッピングモール連動を登録', updated: 'ショッピングモール連動を変更', deleted: 'ショッピングモール連動を削除', api_key_replaced: 'APIキーを変更' },
+    orders: { confirm_requested: '発注確認を依頼', cancel_approved: '取消承認', sale_refused: '販売不可' },
+  },
+  auditTargets: { seller: '販売者', user: 'ユーザー', api_token: 'APIトークン', connection: '連動', order_line: '注文明細' },
   account: {
     title: 'アカウント設定',
     profile: 'プロフィール',

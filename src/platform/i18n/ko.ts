@@ -202,6 +202,23 @@ export const ko: Catalog = {
     empty: '이 조건의 기록이 없습니다.',
     system: '시스템',
   },
+  auditActions: {
+    setup: { completed: '초기 설정 완료', refused: '초기 설정 거부(토큰 오류)' },
+    session: { signed_in: '로그인', sign_in_failed: '로그인 실패', signed_out: '로그아웃' },
+    user: {
+      created: '사용자 추가',
+      role_changed: '권한 변경',
+      disabled: '사용자 비활성화',
+      enabled: '사용자 활성화',
+      renamed: '사용자 이름 변경',
+      password_changed: '비밀번호 변경',
+      password_change_failed: '비밀번호 변경 실패',
+    },
+    token: { created: 'API 토큰 생성', revoked: 'API 토큰 폐기' },
+    connection: { created: '쇼핑몰 연동 등록', updated: '쇼핑몰 연동 변경', deleted: '쇼핑몰 연동 삭제', api_key_replaced: 'API 키 변경' },
+    orders: { confirm_requested: '발주확인 요청', cancel_approved: '취소승인', sale_refused: '판매불가' },
+  },
+  auditTargets: { seller: '판매자', user: '사용자', api_token: 'API 토큰', connection: '연동', order_line: '주문 상품' },
   account: {
     title: '내 계정',
     profile: '프로필',

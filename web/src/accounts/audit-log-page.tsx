@@ -21,8 +21,11 @@ function detailsText(details: Record<string, unknown> | null | undefined): strin
 
 /** The audit log, newest first, filtered by action, loaded page by page (keyset cursor). */
 export function AuditLogPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const locale = currentLocale();
+  // Codes written by an older version may have no name any more: the code itself is shown then.
+  const actionName = (code: string) => (i18n.exists(`auditActions.${code}`) ? t(`auditActions.${code}`) : code);
+  const targetName = (type: string) => (i18n.exists(`auditTargets.${type}`) ? t(`auditTargets.${type}`) : type);
   const [action, setAction] = useState('');
   const [seenActions, setSeenActions] = useState<string[]>([]);
   const log = useInfiniteQuery({
@@ -61,7 +64,7 @@ export function AuditLogPage() {
 
   const columns: Column<AuditEntry>[] = [
     { key: 'at', header: t('audit.at'), value: (r) => r.at, render: (r) => <time dateTime={r.at}>{formatDateTime(r.at, locale)}</time>, width: '11rem' },
-    { key: 'action', header: t('audit.action'), value: (r) => r.action, render: (r) => <code>{r.action}</code>, width: '13rem' },
+    { key: 'action', header: t('audit.action'), value: (r) => actionName(r.action), render: (r) => <span title={r.action}>{actionName(r.action)}</span>, width: '13rem' },
     {
       key: 'actor',
       header: t('audit.actor'),
@@ -72,11 +75,11 @@ export function AuditLogPage() {
     {
       key: 'target',
       header: t('audit.target'),
-      value: (r) => (r.target ? `${r.target.type} ${targetText(r)}` : ''),
+      value: (r) => (r.target ? `${targetName(r.target.type)} ${targetText(r)}` : ''),
       render: (r) =>
         r.target && (
           <span title={`${r.target.type} ${r.target.id}`}>
-            <span className="muted">{r.target.type}</span> {targetText(r)}
+            <span className="muted">{targetName(r.target.type)}</span> {targetText(r)}
           </span>
         ),
       width: '14rem',
@@ -95,7 +98,7 @@ export function AuditLogPage() {
             <option value="">{t('audit.allActions')}</option>
             {seenActions.map((a) => (
               <option key={a} value={a}>
-                {a}
+                {actionName(a)}
               </option>
             ))}
           </select>
