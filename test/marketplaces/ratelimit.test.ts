@@ -110,6 +110,14 @@ describe.skipIf(!redisUrl)('redis token bucket (SMARTSHIP_TEST_REDIS_URL)', () =
     expect([...time.sleeps].sort((x, y) => x - y)).toEqual([200, 400, 600]);
   });
 
+  it('keeps working after the server forgets its scripts (restart, SCRIPT FLUSH): sent again in full', async () => {
+    const time = fakeTime();
+    const limiter = createRedisRateLimiter({ redis: a, keyPrefix: prefix, now: time.now, sleep: time.sleep });
+    await limiter.take('flushed');
+    await a.script('FLUSH');
+    expect(await passTimes(limiter, 'flushed', 5, time)).toEqual([0, 0, 0, 500, 1000]);
+  });
+
   it('uses the Redis server clock when no clock is injected, and expires idle buckets', async () => {
     const limiter = createRedisRateLimiter({ redis: a, keyPrefix: prefix, ratePerSecond: 20, burst: 2 });
     const started = performance.now();

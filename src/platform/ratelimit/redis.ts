@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { defaultTokenBucket, realSleep, validateBucket, type RateLimiter, type TokenBucketOptions } from './port.ts';
 
@@ -33,6 +34,8 @@ redis.call('PEXPIRE', KEYS[1], math.ceil(burst * 1000 / rate) + wait + 60000)
 return wait
 `;
 
+const TAKE_SHA = createHash('sha1').update(TAKE_SCRIPT).digest('hex');
+
 export interface RedisRateLimiterOptions extends TokenBucketOptions {
   redis: Redis;
   /** Prefix of the bucket keys. Default 'smartship:ratelimit:'. */
@@ -51,7 +54,14 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
   return {
     async take(key: string): Promise<void> {
       const clock = options.now ? String(options.now()) : '';
-      const wait = Number(await redis.eval(TAKE_SCRIPT, 1, prefix + key, String(rate), String(burst), clock));
+      const args = [1, prefix + key, String(rate), String(burst), clock] as const;
+      // By its hash: the script is sent once per Redis server (again after a restart or SCRIPT FLUSH).
+      const wait = Number(
+        await redis.evalsha(TAKE_SHA, ...args).catch((err: unknown) => {
+          if (err instanceof Error && err.message.startsWith('NOSCRIPT')) return redis.eval(TAKE_SCRIPT, ...args);
+          throw err;
+        }),
+      );
       if (wait > 0) await sleep(wait);
     },
   };
