@@ -19,6 +19,17 @@ export const connectionOptionsSchema = z.object({
   trackingPushAt: z.enum(['waybill_printed', 'inbound_scanned', 'whichever_first']).default('whichever_first'),
   safetyStock: z.number().int().min(0).max(1_000_000).default(0),
 });
+
+type Shape = typeof connectionOptionsSchema.shape;
+/**
+ * A change of some options. Not `.partial()`: zod fills an absent field's default even inside
+ * `.optional()`, so a change naming one option would reset every other one to its default.
+ */
+export const connectionOptionChangesSchema = z.object(
+  Object.fromEntries(Object.entries(connectionOptionsSchema.shape).map(([key, field]) => [key, field.unwrap().optional()])) as {
+    [K in keyof Shape]: z.ZodOptional<ReturnType<Shape[K]['unwrap']>>;
+  },
+);
 export type { ConnectionOptions, ConnectionTest, NetworkFailure, TestResultCode } from './api.ts';
 // The schema and the JSON type in api.ts must describe the same options.
 const optionsMatch: [z.infer<typeof connectionOptionsSchema>, ConnectionOptions] extends [ConnectionOptions, z.infer<typeof connectionOptionsSchema>] ? true : never = true;

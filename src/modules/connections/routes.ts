@@ -6,7 +6,7 @@ import { mallIds } from '../../marketplaces/registry.ts';
 import type { MallId } from '../../marketplaces/types.ts';
 import type { SellerScope } from '../accounts/domain.ts';
 import { requestMeta } from '../accounts/auth.ts';
-import { connectionOptionsSchema, testResults } from './domain.ts';
+import { connectionOptionChangesSchema, connectionOptionsSchema, testResults } from './domain.ts';
 import type { ConnectionService } from './service.ts';
 
 
@@ -18,7 +18,7 @@ const baseUrl = z
   .max(500)
   .nullable()
   .describe('Advanced: another API address (e.g. the sandbox); null for the mall default');
-const options = connectionOptionsSchema.partial();
+const options = connectionOptionChangesSchema;
 
 const test = z.object({
   result: z.enum(testResults),

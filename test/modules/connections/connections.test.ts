@@ -108,6 +108,9 @@ describe.each(testDialects)('shopping mall API settings on $name', ({ create }) 
     expect(patched.status).toBe(200);
     expect(patched.body.options).toMatchObject({ autoConfirm: true, importIntervalMinutes: 15, autoImport: true });
     expect(patched.body.enabled).toBe(false);
+    // A change names only what it changes: the other options keep their stored values, not the defaults.
+    const again = await owner.patch(`/api/connections/${id}`, { options: { safetyStock: 3 } });
+    expect(again.body.options).toMatchObject({ safetyStock: 3, autoConfirm: true, importIntervalMinutes: 15 });
     const replaced = await owner.call('PUT', `/api/connections/${id}/api-key`, { apiKey: 'replaced-key-zzzz9999' });
     expect(replaced.body.apiKeyMasked).toBe('••••9999');
     const deleted = await owner.delete(`/api/connections/${id}`);
