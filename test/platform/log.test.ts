@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import Fastify from 'fastify';
 import { createLogger } from '../../src/platform/log/logger.ts';
 
 /** A logger writing JSON lines into memory, as an operator's log collector would receive them. */
@@ -110,6 +111,17 @@ describe('log redaction', () => {
     expect(records()[0]).toMatchObject({ connectionId: 'conn-7', msg: 'child line' });
   });
 
+  it("censors secrets bound to a child's child and through setBindings", () => {
+    const { log, text, records } = capture();
+    const grandchild = log.child({ connectionId: 'conn-8' }).child({ request: { headers: { Authorization: `Bearer ${SECRETS.bearer}` } }, token: SECRETS.token });
+    grandchild.info('grandchild line');
+    grandchild.setBindings({ password: SECRETS.password });
+    grandchild.info('rebound');
+    expectNoSecret(text());
+    expect(records()[0]).toMatchObject({ connectionId: 'conn-8', token: '[Redacted]', msg: 'grandchild line' });
+    expect(records()[1]).toMatchObject({ password: '[Redacted]', msg: 'rebound' });
+  });
+
   it('keeps ordinary fields whose names only resemble secrets', () => {
     const { log, records } = capture();
     log.info({ secretId: 'sec-1', tokenCount: 3, passwordChangedAt: '2025-01-01T00:00:00.000Z', keyVersion: 2, when: new Date(0) }, 'fine');
@@ -122,5 +134,23 @@ describe('log redaction', () => {
     node.self = node;
     log.info({ node }, 'circular');
     expect(records()[0]).toMatchObject({ node: { name: 'n', password: '[Redacted]', self: '[Circular]' } });
+  });
+});
+
+describe('request log lines', () => {
+  it("keep a fastify request's method, URL (scrubbed) and status", async () => {
+    const { log, text, records } = capture();
+    const app = Fastify({ loggerInstance: log });
+    app.get('/api/orders', async (req) => {
+      req.log.info({ req, res: undefined }, 'handling');
+      return { ok: true };
+    });
+    await app.inject({ method: 'GET', url: `/api/orders?page=2&openapikey=${SECRETS.openapikey}`, headers: { authorization: `Bearer ${SECRETS.bearer}` } });
+    await app.close();
+    expectNoSecret(text());
+    const incoming = records().find((r) => r.msg === 'incoming request');
+    expect(incoming).toMatchObject({ req: { method: 'GET', url: '/api/orders?page=2&openapikey=[Redacted]' } });
+    expect(records().find((r) => r.msg === 'handling')).toMatchObject({ req: { method: 'GET', url: expect.stringContaining('/api/orders?page=2') } });
+    expect(records().find((r) => r.msg === 'request completed')).toMatchObject({ res: { statusCode: 200 } });
   });
 });

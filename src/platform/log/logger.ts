@@ -1,30 +1,8 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
 import { format } from 'node:util';
-import { pino, type Logger, type DestinationStream } from 'pino';
+import { pino, type Bindings, type Logger, type DestinationStream } from 'pino';
 
 export type { Logger };
-
-/**
- * Keys whose values never reach a log line, at any of the first levels of nesting. These paths only
- * matter for child-logger bindings: logged objects are cleaned by `redactSecrets` at any depth.
- */
-const SECRET_KEYS = [
-  'apiKey', 'api_key', 'apikey', 'openapikey', 'password', 'newPassword', 'currentPassword', 'passwordHash',
-  'token', 'accessToken', 'refreshToken', 'secret', 'masterKey', 'authorization', 'cookie', 'set-cookie',
-  'credentials', 'setupToken', 'Authorization', 'Cookie', 'Set-Cookie', 'x-api-key', 'X-Api-Key', 'clientSecret',
-];
-
-function redactPaths(depth: number): string[] {
-  const paths: string[] = [];
-  for (const key of SECRET_KEYS) {
-    const leaf = /^[A-Za-z_$][\w$]*$/.test(key) ? key : `["${key}"]`;
-    for (let d = 0; d <= depth; d++) {
-      const prefix = '*.'.repeat(d);
-      // Bracket paths (for keys like set-cookie) attach without the dot: *["set-cookie"].
-      paths.push(leaf.startsWith('[') ? `${prefix.slice(0, -1)}${leaf}` : `${prefix}${leaf}`);
-    }
-  }
-  return paths;
-}
 
 // A key is secret when, lower-cased without - and _, it ends with one of these: X-Api-Key, clientSecret, Set-Cookie, csrfToken…
 const SECRET_KEY = /(apikeys?|passwords?|passwordhash|passwd|passphrase|pwd|secrets?|tokens?|authorization|cookies?|credentials?|privatekey|masterkey|sessionid)$/;
@@ -51,6 +29,32 @@ function serializeError(err: Error): unknown {
   return redactSecrets(pino.stdSerializers.err(err));
 }
 
+/** A fastify request (or a bare IncomingMessage) as its log line shows it; anything else is cleaned like any value. */
+function serializeRequest(req: unknown): unknown {
+  if (!isHttpObject(req)) return redactSecrets(req);
+  const r = req as { method?: string; url?: string; host?: string; ip?: string; socket?: { remoteAddress?: string; remotePort?: number } };
+  return {
+    method: r.method,
+    // A mall-style query (?openapikey=…) or a token link may carry a secret.
+    url: typeof r.url === 'string' ? scrubText(r.url) : r.url,
+    host: r.host,
+    remoteAddress: r.ip ?? r.socket?.remoteAddress,
+    remotePort: r.socket?.remotePort,
+  };
+}
+
+/** A fastify reply (or a bare ServerResponse) as its status code; anything else is cleaned like any value. */
+function serializeReply(res: unknown): unknown {
+  return isHttpObject(res) ? { statusCode: (res as { statusCode?: number }).statusCode } : redactSecrets(res);
+}
+
+/** fastify's Request and Reply hold the node object as `raw`; node's own have a socket. */
+function isHttpObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && ('raw' in value || value instanceof IncomingMessage || value instanceof ServerResponse);
+}
+
+const SERIALIZED = new Set(['err', 'req', 'res']);
+
 /**
  * A copy of a value to log with secret-named keys censored at any depth (any letter case) and
  * secrets scrubbed from every string; errors anywhere are serialized the same way.
@@ -71,17 +75,20 @@ export function redactSecrets(value: unknown, path: object[] = []): unknown {
 }
 
 export function createLogger(opts: { level?: string; name?: string; destination?: DestinationStream } = {}): Logger {
-  return pino(
+  const logger = pino(
     {
       level: opts.level ?? 'info',
       name: opts.name ?? 'smartship',
-      redact: { paths: redactPaths(4), censor: '[Redacted]' },
+      // These also replace fastify's req/res serializers (fastify puts the instance's own last).
       serializers: {
         err: (err: unknown) => (err instanceof Error ? serializeError(err) : redactSecrets(err)),
+        req: serializeRequest,
+        res: serializeReply,
       },
       formatters: {
-        // The `err` key stays an Error for its serializer (which redacts too); everything else is cleaned here.
-        log: (obj) => Object.fromEntries(Object.entries(obj).map(([key, value]) => [key, key === 'err' && value instanceof Error ? value : isSecretKey(key) && value != null ? '[Redacted]' : redactSecrets(value)])),
+        // pino calls this before the serializers: `err`, `req` and `res` reach theirs as they are (each
+        // redacts too), everything else is cleaned here.
+        log: (obj) => Object.fromEntries(Object.entries(obj).map(([key, value]) => [key, SERIALIZED.has(key) ? value : isSecretKey(key) && value != null ? '[Redacted]' : redactSecrets(value)])),
       },
       hooks: {
         // Messages are free text: scrub what looks like "key=secret", after filling in %s placeholders,
@@ -104,4 +111,15 @@ export function createLogger(opts: { level?: string; name?: string; destination?
     },
     opts.destination,
   );
+  // Child-logger bindings (connectionId, reqId… or a careless apiKey) are cleaned on the way in: pino
+  // applies `formatters.bindings` to the root's bindings only, never to a child's. Children inherit
+  // these methods from the root (pino makes each child with Object.create), fastify's request loggers too.
+  const { child, setBindings } = logger;
+  logger.child = function (this: Logger, bindings, options) {
+    return child.call(this, redactSecrets(bindings) as Bindings, options);
+  } as Logger['child'];
+  logger.setBindings = function (this: Logger, bindings: Bindings) {
+    setBindings.call(this, redactSecrets(bindings) as Bindings);
+  };
+  return logger;
 }
