@@ -86,8 +86,9 @@ export function createBullQueue(opts: BullQueueOptions): JobQueue {
       if (!Number.isInteger(everySeconds) || everySeconds < 1) throw new Error(`schedule ${key}: everySeconds must be a whole number ≥ 1`);
       const previous = await connection.hget(scheduleIndex, key);
       if (previous && previous !== name) await queueFor(previous).removeJobScheduler(key);
-      await queueFor(name).upsertJobScheduler(key, { every: everySeconds * 1000 }, { name, data: payload ?? null, opts: jobOptions({}) });
+      // Index first: a crash before the upsert leaves an entry unschedule can clean up, never a scheduler it cannot find.
       await connection.hset(scheduleIndex, key, name);
+      await queueFor(name).upsertJobScheduler(key, { every: everySeconds * 1000 }, { name, data: payload ?? null, opts: jobOptions({}) });
     },
     async unschedule(key) {
       const name = await connection.hget(scheduleIndex, key);
