@@ -115,6 +115,17 @@ function readConfigFile(path: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
+/** How an error message shows a rejected value: a password or key not at all, a URL without its user:password@. */
+function shownValue(key: string, given: unknown): string {
+  if (/PASSWORD|MASTER_KEY/.test(key)) return ' (value hidden)';
+  const text = typeof given === 'string' && (key.endsWith('_URL') || given.includes('://')) ? given.replace(URL_CREDENTIALS, '$1***@') : given;
+  return ` (got ${JSON.stringify(text)})`;
+}
+
+// Everything up to the last @ in `scheme://user:password@host`, also when the scheme is mistyped or missing
+// or the password holds an unescaped @ or /.
+const URL_CREDENTIALS = /^([a-z][\w+.-]*:\/*)?.*@/i;
+
 /** Reads and validates the configuration; throws ConfigError naming every bad setting. */
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
   const file = env.SMARTSHIP_CONFIG ? readConfigFile(resolve(cwd, env.SMARTSHIP_CONFIG)) : {};
@@ -129,9 +140,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       result.error.issues.map((issue) => {
         const key = String(issue.path[0] ?? '');
         const given = raw[key];
-        // A rejected password or key is still a secret: name the setting, not its value.
-        const shown = /PASSWORD|MASTER_KEY/.test(key) ? ' (value hidden)' : ` (got ${JSON.stringify(given)})`;
-        return `${key}: ${issue.message}${given === undefined ? '' : shown}`;
+        return `${key}: ${issue.message}${given === undefined ? '' : shownValue(key, given)}`;
       }),
     );
   }
