@@ -121,6 +121,7 @@ export interface LineRowContext {
 /** The order_lines row of a mall line; for a line already stored, only its mall-owned columns are written. */
 export function lineRow(line: ChannelOrderLine, c: LineRowContext): LineRow {
   const claim = c.newClaim;
+  const requested = c.status === 'cancel_requested';
   return {
     id: c.id,
     seller_id: c.sellerId,
@@ -164,11 +165,12 @@ export function lineRow(line: ChannelOrderLine, c: LineRowContext): LineRow {
     raw: c.raw,
     content_hash: c.hash,
     status: c.status,
-    claim: claim ? 'cancel_requested' : null,
-    claim_no: claim ? claim.claimNo : null,
+    // The claim follows the status: a line first seen cancelled is a cancelled claim, pending request or not.
+    claim: c.status === 'cancelled' ? 'cancelled' : requested ? 'cancel_requested' : null,
+    claim_no: claim?.claimNo ?? null,
     claim_reason: claim ? (claim.reasonText ?? claim.reasonCode ?? null) : null,
     claim_requested_at: claim ? (claim.requestedAt ?? c.at) : null,
-    status_before_claim: claim ? initialStatus(line.mallStatus, false) : null,
+    status_before_claim: requested ? initialStatus(line.mallStatus, false) : null,
     confirm_error_code: null,
     confirm_error_message: null,
     action_error_code: null,
@@ -402,7 +404,6 @@ export function createImportRun(deps: ImportRunDeps) {
       else changed.push({ line, raw, hash });
     }
     const events: LineEventsTable[] = [];
-    const confirmable: Array<Pick<LineRow, 'delivery_no' | 'product_no' | 'add_on_of_product_no'>> = [];
 
     if (changed.length > 0) {
       const orders = new Map<string, OrdersTable>();
@@ -460,22 +461,10 @@ export function createImportRun(deps: ImportRunDeps) {
     }
 
     if (connection.options.autoConfirm && claims !== null) {
-      // Every line still waiting for confirmation gets an intent; the key makes a repeat a no-op.
-      const paidOrders = [...new Set(lines.filter((l) => l.mallStatus === 'paid').map((l) => l.mallOrderNo))];
-      for (let i = 0; i < paidOrders.length; i += 500) {
-        confirmable.push(
-          ...(await tx
-            .selectFrom('order_lines')
-            .select(['delivery_no', 'product_no', 'add_on_of_product_no'])
-            .where('connection_id', '=', connection.id)
-            .where('mall_order_no', 'in', paidOrders.slice(i, i + 500))
-            .where('status', '=', 'new')
-            .where('mall_status', '=', 'paid')
-            .where('claim', 'is', null)
-            .where('confirm_error_code', 'is', null)
-            .execute()),
-        );
-      }
+      // Every line still waiting for confirmation gets an intent; the key makes a repeat a no-op. A line
+      // whose cancel request this run has read but not yet recorded (applyClaims runs last) gets none.
+      const paidOrders = lines.filter((l) => l.mallStatus === 'paid').map((l) => l.mallOrderNo);
+      const confirmable = (await repo.awaitingConfirmation(tx, connection.id, paidOrders)).filter((l) => !claims.pending.has(lineKey(l.mall_order_no, l.mall_line_no)));
       const groups = new Map<string, ConfirmPayload>();
       for (const l of confirmable) {
         const productNo = confirmProductOf(l);
@@ -491,7 +480,7 @@ export function createImportRun(deps: ImportRunDeps) {
     const at = nowIso();
     await db.transaction().execute(async (tx) => {
       const orderNos = [...new Set([...claims.pending.values(), ...claims.completed.values()].map((c) => c.mallOrderNo))];
-      const candidates = orderNos.length > 0 ? await selectByOrders(tx, connection.id, orderNos) : [];
+      const candidates = await repo.linesOfOrders(tx, connection.id, orderNos);
       const flagged = await tx.selectFrom('order_lines').selectAll().where('connection_id', '=', connection.id).where('claim', '=', 'cancel_requested').execute();
       const lines = new Map([...candidates, ...flagged].map((l) => [lineKey(l.mall_order_no, l.mall_line_no), l]));
       const events: LineEventsTable[] = [];
@@ -536,14 +525,6 @@ export function createImportRun(deps: ImportRunDeps) {
       await repo.insertEvents(tx, events);
     });
   }
-}
-
-async function selectByOrders(tx: DbOrTx, connectionId: string, orderNos: string[]): Promise<LineRow[]> {
-  const out: LineRow[] = [];
-  for (let i = 0; i < orderNos.length; i += 500) {
-    out.push(...(await tx.selectFrom('order_lines').selectAll().where('connection_id', '=', connectionId).where('mall_order_no', 'in', orderNos.slice(i, i + 500)).execute()));
-  }
-  return out;
 }
 
 export function event(sellerId: string, lineId: string, at: string, kind: string, from: string | null, to: string | null, details: Record<string, unknown>, actor = 'import'): LineEventsTable {

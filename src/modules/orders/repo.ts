@@ -135,7 +135,6 @@ declare module '../../platform/db/schema.ts' {
 }
 
 export type LineRow = OrderLinesTable;
-export type OrderRow = OrdersTable;
 export type RunRow = ImportRunsTable;
 
 /** Columns the mall owns: an import overwrites them, and only them. */
@@ -258,6 +257,35 @@ export function createOrderRepo() {
       return found;
     },
 
+    /** Every stored line of these orders of a connection. */
+    async linesOfOrders(db: DbOrTx, connectionId: string, mallOrderNos: string[]): Promise<LineRow[]> {
+      const out: LineRow[] = [];
+      for (const part of chunks([...new Set(mallOrderNos)], 2000)) {
+        out.push(...(await db.selectFrom('order_lines').selectAll().where('connection_id', '=', connectionId).where('mall_order_no', 'in', part).execute()));
+      }
+      return out;
+    },
+
+    /** Lines of these orders still waiting for the mall's confirmation: paid, new, no claim, no failed attempt. */
+    async awaitingConfirmation(db: DbOrTx, connectionId: string, mallOrderNos: string[]) {
+      const out: Array<Pick<LineRow, 'mall_order_no' | 'mall_line_no' | 'delivery_no' | 'product_no' | 'add_on_of_product_no'>> = [];
+      for (const part of chunks([...new Set(mallOrderNos)], 2000)) {
+        out.push(
+          ...(await db
+            .selectFrom('order_lines')
+            .select(['mall_order_no', 'mall_line_no', 'delivery_no', 'product_no', 'add_on_of_product_no'])
+            .where('connection_id', '=', connectionId)
+            .where('mall_order_no', 'in', part)
+            .where('status', '=', 'new')
+            .where('mall_status', '=', 'paid')
+            .where('claim', 'is', null)
+            .where('confirm_error_code', 'is', null)
+            .execute()),
+        );
+      }
+      return out;
+    },
+
     async insertEvents(db: DbOrTx, rows: LineEventsTable[]): Promise<void> {
       for (const part of chunks(rows, 1000)) await db.insertInto('line_events').values(part).execute();
     },
@@ -270,8 +298,6 @@ export function createOrderRepo() {
 
     lineById: (db: DbOrTx, sellerIds: string[], id: string) => db.selectFrom('order_lines').selectAll().where('id', '=', id).where('seller_id', 'in', sellerIds).executeTakeFirst(),
 
-    linesByKey: (db: DbOrTx, connectionId: string, mallOrderNo: string, mallLineNos: string[]) =>
-      db.selectFrom('order_lines').selectAll().where('connection_id', '=', connectionId).where('mall_order_no', '=', mallOrderNo).where('mall_line_no', 'in', mallLineNos).execute(),
 
     /** The lines one 11st confirmation covers: same delivery number and product (with its add-ons). */
     confirmGroup: (db: DbOrTx, connectionId: string, deliveryNo: string, productNo: string) =>
@@ -336,4 +362,3 @@ export function createOrderRepo() {
 
   };
 }
-export type OrderRepo = ReturnType<typeof createOrderRepo>;
