@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildUrl, createElevenstClient, type ElevenstClientOptions } from '../../src/marketplaces/elevenst/client.ts';
@@ -90,9 +91,9 @@ describe('11st client: request', () => {
 describe('11st client: retries', () => {
   it('retries HTTP 5xx with growing, jittered backoff and returns the eventual answer', async () => {
     let n = 0;
-    stub.setHandler((_req, res) => (n++ < 3 ? send(res, 502, '<html>Bad Gateway</html>', 'text/html') : send(res, 200, fixtureBytes('reqpackaging-ok.xml'))));
+    stub.setHandler((_req, res) => (n++ < 3 ? send(res, 502, '<html>Bad Gateway</html>', 'text/html') : send(res, 200, fixtureBytes('complete-empty.xml'))));
     const { c, sleeps } = client();
-    const res = await c.request(conn(), { operation: 'reqpackaging', path: ['x'] });
+    const res = await c.request(conn(), { operation: 'complete', path: ['x'] });
     expect(res.status).toBe(200);
     expect(res.attempts).toBe(4);
     expect(stub.seen).toHaveLength(4);
@@ -156,6 +157,29 @@ describe('11st client: retries', () => {
     expect(stub.seen).toHaveLength(1);
   });
 
+  it.each(['reqpackaging-error-3207.xml', 'reqdelivery-error-3311.xml'])('re-sends a mall-changing call when the mall answers "try again" (%s)', async (file) => {
+    let n = 0;
+    stub.setHandler((_req, res) => send(res, 200, fixtureBytes(n++ === 0 ? file : 'reqpackaging-ok.xml')));
+    const { c } = client();
+    const res = await c.request(conn(), { operation: 'reqpackaging', mutating: true, path: ['x'] });
+    expect(stub.seen).toHaveLength(2);
+    expect(res.text).toContain('<result_code>0</result_code>');
+  });
+
+  it.each([
+    ['an HTTP 502 page', (res: ServerResponse) => send(res, 502, '<html>Bad Gateway</html>', 'text/html')],
+    ['a cut-off 200 body', (res: ServerResponse) => send(res, 200, fixtureBytes('malformed-truncated.xml'))],
+  ])('never re-sends a mall-changing call after %s: transient at once, the outbox retries', async (_what, answer) => {
+    stub.setHandler((_req, res) => answer(res));
+    const { c, sleeps } = client();
+    const err = await c.request(conn(), { operation: 'reqpackaging', mutating: true, path: ['x'] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MarketplaceError);
+    expect(err).toMatchObject({ kind: 'transient', operation: 'reqpackaging' });
+    expect((err as Error).message).toMatch(/not re-sent/);
+    expect(stub.seen).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+  });
+
   it('retries a truncated body', async () => {
     let n = 0;
     stub.setHandler((_req, res) => send(res, 200, fixtureBytes(n++ === 0 ? 'malformed-truncated.xml' : 'complete-rows.xml')));
@@ -188,6 +212,26 @@ describe('11st client: timeouts and network failures', () => {
     const err = await c.request(conn(), { operation: 'complete', path: ['x'] }).catch((e: unknown) => e);
     expect(err).toMatchObject({ kind: 'transient' });
     expect((err as Error).message).toMatch(/no complete response within 150 ms/);
+  });
+
+  it('never re-sends a mall-changing call that timed out after sending', async () => {
+    stub.setHandler(() => {}); // never answers
+    const { c } = client({ connectTimeoutMs: 100, totalTimeoutMs: 5000, retry: { attempts: 3, baseDelayMs: 1 } });
+    const err = await c.request(conn(), { operation: 'reqdelivery', mutating: true, path: ['x'] }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'transient', operation: 'reqdelivery' });
+    expect((err as Error).message).toMatch(/no response headers within 100 ms.*not re-sent/);
+    expect(stub.seen).toHaveLength(1);
+  });
+
+  it('retries a mall-changing call whose connection was refused (it never left this machine)', async () => {
+    const closed = await startStub(() => {});
+    const deadUrl = closed.url;
+    await closed.close();
+    const { c, sleeps } = client({ retry: { attempts: 3, baseDelayMs: 10 } });
+    const err = await c.request({ ...conn(), baseUrl: deadUrl }, { operation: 'reqpackaging', mutating: true, path: ['x'] }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'transient', operation: 'reqpackaging' });
+    expect((err as Error).message).toMatch(/after 3 attempts/);
+    expect(sleeps).toHaveLength(2);
   });
 
   it('retries connection failures and throws a transient error with the cause', async () => {

@@ -434,6 +434,17 @@ describe('11st contract: chaos', () => {
     expect((await kindOf(adapter.testConnection(ctx()))).kind).toBe('transient');
   });
 
+  it('transient without a resend: a confirm answered by an HTTP 500 page is sent once', async () => {
+    const { order } = await arrangeBundle();
+    const line = order.lines[0];
+    if (!line) throw new Error('missing line');
+    await control('PUT', '/__sandbox/chaos', { errorRate: 1 });
+    const e = await kindOf(adapter.confirm(ctx(), { mallOrderNo: order.ordNo, mallLineNo: line.ordPrdSeq, deliveryNo: line.dlvNo }));
+    expect(e).toMatchObject({ kind: 'transient', httpStatus: 500 });
+    const { requests } = await control<{ requests: { path: string }[] }>('GET', '/__sandbox/requests');
+    expect(requests.filter((r) => r.path.includes('/reqpackaging/'))).toHaveLength(1);
+  });
+
   it('gets every answer right through latency, 500s and cut-off XML, with enough retries', async () => {
     const { order } = await arrangeBundle();
     await control('PUT', '/__sandbox/chaos', { latencyMs: 20, errorRate: 0.3, malformedRate: 0.3 });
@@ -442,12 +453,19 @@ describe('11st contract: chaos', () => {
       const lines = (await patient.listOrderLines(ctx(), 'paid', recent())).lines;
       expect(lines.filter((l) => l.mallOrderNo === order.ordNo)).toHaveLength(3);
     }
-    // A confirm retried after a lost answer may meet "already confirmed": the end state is the same.
+    // A confirm is sent once per call: after a 500 or a cut-off answer it fails as transient and, like
+    // the outbox, the test sends the intent again. A resend after a lost answer may meet "already
+    // confirmed": the end state is the same.
     const line = order.lines[0];
     if (!line) throw new Error('missing line');
-    await patient.confirm(ctx(), { mallOrderNo: order.ordNo, mallLineNo: line.ordPrdSeq, deliveryNo: line.dlvNo }).catch((e: unknown) => {
-      if (!(e instanceof MarketplaceError && e.kind === 'already_done')) throw e;
-    });
+    for (let tries = 1; ; tries++) {
+      const e = await patient.confirm(ctx(), { mallOrderNo: order.ordNo, mallLineNo: line.ordPrdSeq, deliveryNo: line.dlvNo }).then(
+        () => undefined,
+        (x: unknown) => x,
+      );
+      if (e === undefined || (e instanceof MarketplaceError && e.kind === 'already_done')) break;
+      if (!(e instanceof MarketplaceError && e.kind === 'transient') || tries >= 30) throw e;
+    }
     await control('PUT', '/__sandbox/chaos', { latencyMs: 0, errorRate: 0, malformedRate: 0 });
     expect((await lineState(order.ordNo, line.ordPrdSeq))?.status).toBe('301');
     const { requests } = await control<{ requests: { fault: string | null }[] }>('GET', '/__sandbox/requests');

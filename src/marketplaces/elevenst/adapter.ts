@@ -191,6 +191,7 @@ export function createElevenstAdapter(options: ElevenstAdapterOptions = {}): Mar
       const operation = 'reqpackaging';
       const addOn = req.addOnOfProductNo !== undefined && req.addOnOfProductNo !== '0';
       const res = await send(ctx, operation, {
+        mutating: true,
         path: [
           'ordservices',
           'reqpackaging',
@@ -222,10 +223,10 @@ export function createElevenstAdapter(options: ElevenstAdapterOptions = {}): Mar
         if (req.partial.mallLineNos.length === 0) throw err('bad_request', operation, 'partial dispatch needs at least one line');
         path.push('Y', digits(operation, 'order number', req.partial.mallOrderNo));
         const lines = req.partial.mallLineNos.map((n) => digits(operation, 'line number', n));
-        const res = await send(ctx, operation, { path: [...path, lines] });
+        const res = await send(ctx, operation, { mutating: true, path: [...path, lines] });
         return ack(operation, res, decode(operation, res, decodeActionResult));
       }
-      const res = await send(ctx, operation, { path });
+      const res = await send(ctx, operation, { mutating: true, path });
       return ack(operation, res, decode(operation, res, decodeActionResult));
     },
 
@@ -235,6 +236,7 @@ export function createElevenstAdapter(options: ElevenstAdapterOptions = {}): Mar
     async approveCancel(ctx, claim) {
       const operation = 'cancelreqconf';
       const res = await send(ctx, operation, {
+        mutating: true,
         path: [
           'claimservice',
           'cancelreqconf',
@@ -251,6 +253,7 @@ export function createElevenstAdapter(options: ElevenstAdapterOptions = {}): Mar
       const method = req.method ?? 'parcel';
       const [carrier, tracking] = shipmentSegments(operation, method, req.carrier, req.trackingNo);
       const res = await send(ctx, operation, {
+        mutating: true,
         path: [
           'claimservice',
           'cancelreqreject',
@@ -273,6 +276,7 @@ export function createElevenstAdapter(options: ElevenstAdapterOptions = {}): Mar
       const detail = req.detail.trim();
       if (detail === '') throw err('bad_request', operation, 'a refusal needs a reason text for the buyer');
       const res = await send(ctx, operation, {
+        mutating: true,
         path: [
           'claimservice',
           'reqrejectorder',
@@ -327,7 +331,7 @@ export function createElevenstAdapter(options: ElevenstAdapterOptions = {}): Mar
         weight = option.weight ?? '0';
       }
       const body = encodeStockUpdate({ prdNo, prdStckNo, stckQty: req.quantity, optWght: weight });
-      const res = await send(ctx, operation, { method: 'PUT', path: ['prodservices', 'stockqty', prdStckNo], body });
+      const res = await send(ctx, operation, { mutating: true, method: 'PUT', path: ['prodservices', 'stockqty', prdStckNo], body });
       return ack(operation, res, decode(operation, res, decodeClientMessage));
     },
   };

@@ -52,6 +52,12 @@ export interface ElevenstRequest {
   path: readonly PathSegment[];
   /** XML request body, sent as UTF-8. */
   body?: string;
+  /**
+   * The call changes the mall (confirm, dispatch, claim answers, stock). Such a call is sent again only
+   * when the mall asks for it (-3207, -3311) or when it certainly never left this machine; any other
+   * failure is thrown at once as transient, and the outbox, the one retry layer for changes, decides.
+   */
+  mutating?: boolean;
 }
 
 export interface RawResponse {
@@ -86,6 +92,12 @@ export function buildUrl(baseUrl: string | undefined, path: readonly PathSegment
   return `${base}/rest/${path.map(encodeSegment).join('/')}`;
 }
 
+/** The mall's own "try again" verdict (-3207, -3311): the change was not applied. */
+function isRetryAnswer(answer: Answer | undefined): boolean {
+  const code = peekResult(answer)?.code;
+  return code !== undefined && transientResultCodes.has(code);
+}
+
 /**
  * Whether an answer is worth another try: HTTP 5xx (and a defensive 429; 11st was never seen sending
  * one) without a recognisable 11st verdict, unreadable bodies, and the result codes the guide says to
@@ -96,9 +108,30 @@ export function isRetryableResponse(status: number, answer: Answer | undefined):
   // Cut off, not XML, or a proxy's HTML error page; an unreadable 4xx will not improve by asking again.
   if (peek === undefined) return status >= 500 || status === 200 || status === 429;
   if (peek.root === 'AuthMessage') return false;
-  if (peek.code !== undefined && transientResultCodes.has(peek.code)) return true;
+  if (isRetryAnswer(answer)) return true;
   if (status >= 500 || status === 429) return peek.code === undefined;
   return false;
+}
+
+/** Network errors raised before a request could reach the server: nothing was sent. */
+const notSentCodes: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/**
+ * Whether a failed fetch certainly never delivered the request: every error in its cause chain is a
+ * refused connection or a failed name lookup. Timeouts, resets and anything unrecognised may have
+ * reached the mall.
+ */
+export function certainlyNotSent(failure: unknown): boolean {
+  const codes: unknown[] = [];
+  const walk = (e: unknown, depth: number): void => {
+    if (depth > 5 || typeof e !== 'object' || e === null) return;
+    const { code, cause, errors } = e as { code?: unknown; cause?: unknown; errors?: unknown };
+    if (code !== undefined) codes.push(code);
+    if (Array.isArray(errors)) for (const x of errors) walk(x, depth + 1);
+    walk(cause, depth + 1);
+  };
+  walk(failure, 0);
+  return codes.length > 0 && codes.every((c) => typeof c === 'string' && notSentCodes.has(c));
 }
 
 export function createElevenstClient(options: ElevenstClientOptions = {}): ElevenstClient {
@@ -148,6 +181,8 @@ export function createElevenstClient(options: ElevenstClientOptions = {}): Eleve
   return {
     async request(conn, req) {
       const url = buildUrl(conn.baseUrl, req.path);
+      const fail = (message: string, extra: { cause?: unknown; httpStatus?: number }) =>
+        new MarketplaceError('transient', `11st ${req.operation}: ${message}`, { mall: '11st', operation: req.operation, ...extra });
       let lastFailure: unknown;
       for (let attempt = 1; attempt <= attempts; attempt++) {
         if (attempt > 1) await sleep(backoff(attempt - 1));
@@ -158,22 +193,28 @@ export function createElevenstClient(options: ElevenstClientOptions = {}): Eleve
           ({ status, bytes } = await once(url, conn, req));
         } catch (e) {
           lastFailure = e;
+          if (req.mutating && !certainlyNotSent(e)) {
+            const reason = e instanceof Error ? e.message : 'network failure';
+            throw fail(`${reason}; not re-sent, the mall may have applied it`, { cause: e });
+          }
           continue;
         }
         const text = decodeBody(bytes);
         const answer = readAnswer(text);
-        if (attempt < attempts && isRetryableResponse(status, answer)) {
-          lastFailure = undefined;
-          continue;
+        if (isRetryableResponse(status, answer)) {
+          const askedToRetry = isRetryAnswer(answer);
+          if (req.mutating && !askedToRetry) {
+            throw fail(`HTTP ${status} without a readable verdict; not re-sent, the mall may have applied it`, { httpStatus: status });
+          }
+          if (attempt < attempts) {
+            lastFailure = undefined;
+            continue;
+          }
         }
         return { status, text, answer, bytes, url, attempts: attempt };
       }
       const reason = lastFailure instanceof Error ? lastFailure.message : 'network failure';
-      throw new MarketplaceError('transient', `11st ${req.operation}: ${reason} (after ${attempts} attempts)`, {
-        mall: '11st',
-        operation: req.operation,
-        cause: lastFailure,
-      });
+      throw fail(`${reason} (after ${attempts} attempts)`, { cause: lastFailure });
     },
   };
 }
