@@ -108,6 +108,12 @@ describe('11st adapter: orders', () => {
     expect(e.kind).toBe('bad_request');
   });
 
+  it('calls an unreadable answer transient exactly when the client would retry it: a 404 page is unknown', async () => {
+    const e = await failure(adapter().listOrderLines(ctx(), 'paid', window));
+    expect(e).toMatchObject({ kind: 'unknown', httpStatus: 404 });
+    expect(stub.seen).toHaveLength(1);
+  });
+
   it('fails a malformed answer as transient after retrying it', async () => {
     routes = [['/rest/', 'malformed-truncated.xml']];
     const e = await failure(adapter().listOrderLines(ctx(), 'paid', window));

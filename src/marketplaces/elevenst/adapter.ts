@@ -10,7 +10,7 @@ import {
   type ShippingMethod,
   type TimeWindow,
 } from '../types.ts';
-import { createElevenstClient, type ElevenstClient, type ElevenstClientOptions, type ElevenstConnection, type ElevenstRequest, type RawResponse } from './client.ts';
+import { createElevenstClient, isRetryableResponse, type ElevenstClient, type ElevenstClientOptions, type ElevenstConnection, type ElevenstRequest, type RawResponse } from './client.ts';
 import {
   CodecError,
   decodeActionResult,
@@ -85,7 +85,8 @@ export function createElevenstAdapter(options: ElevenstAdapterOptions = {}): Mar
   async function send(ctx: ConnectionContext, operation: Operation, req: Omit<ElevenstRequest, 'operation'>): Promise<ReadResponse> {
     const res = await client.request(connection(ctx, operation), { operation, ...req });
     if (res.answer === undefined || peekResult(res.answer) === undefined) {
-      const kind = res.status >= 500 || res.status === 200 || res.status === 429 ? 'transient' : 'unknown';
+      // The client's retry rule decides, so "worth another try" and "transient" cannot drift apart.
+      const kind = isRetryableResponse(res.status, res.answer) ? 'transient' : 'unknown';
       throw err(kind, operation, `unreadable answer (HTTP ${res.status}, ${res.bytes.byteLength} bytes)`, { httpStatus: res.status });
     }
     return { ...res, answer: res.answer };
