@@ -23,6 +23,7 @@ import {
   peekResult,
   type ActionOutcome,
   type Answer,
+  type ListOutcome,
   type MallFailure,
 } from './codec.ts';
 import { carrierCodeById, errorKindFor, rejectShipMethodCode, saleRefusalReasonCode, shipMethodCode, type Operation } from './codes.ts';
@@ -102,9 +103,24 @@ export function createElevenstAdapter(options: ElevenstAdapterOptions = {}): Mar
     }
   }
 
-  function ack(operation: Operation, res: RawResponse, outcome: ActionOutcome): MallAck {
+  /** Sends a change to the mall (sent once, see ElevenstRequest.mutating) and reads its verdict. */
+  async function act(
+    ctx: ConnectionContext,
+    operation: Operation,
+    req: Omit<ElevenstRequest, 'operation' | 'mutating'>,
+    decoder: (answer: Answer) => ActionOutcome = decodeActionResult,
+  ): Promise<MallAck> {
+    const res = await send(ctx, operation, { ...req, mutating: true });
+    const outcome = decode(operation, res, decoder);
     if (outcome.kind === 'failure') throw failureError(operation, outcome.failure, res.status);
     return { mallCode: outcome.code, mallMessage: outcome.message };
+  }
+
+  /** A list answer's rows mapped to the hub's types; [] when the mall found nothing, an error when it refused. */
+  function rowsOf<R, T>(operation: Operation, res: ReadResponse, decoder: (answer: Answer) => ListOutcome<R>, map: (row: R) => T): T[] {
+    const outcome = decode(operation, res, decoder);
+    if (outcome.kind === 'failure') throw failureError(operation, outcome.failure, res.status);
+    return outcome.kind === 'empty' ? [] : decode(operation, res, () => outcome.rows.map(map));
   }
 
   function kstWindow(operation: Operation, window: TimeWindow, maxMs: number) {
@@ -149,18 +165,14 @@ export function createElevenstAdapter(options: ElevenstAdapterOptions = {}): Mar
   async function listOrders(ctx: ConnectionContext, operation: 'complete' | 'packaging', window: TimeWindow) {
     const w = kstWindow(operation, window, elevenstLimits.maxOrderWindowMs);
     const res = await send(ctx, operation, { path: ['ordservices', operation, w.start, w.end] });
-    const outcome = decode(operation, res, decodeOrderList);
-    if (outcome.kind === 'failure') throw failureError(operation, outcome.failure, res.status);
-    return outcome.kind === 'empty' ? [] : decode(operation, res, () => outcome.rows.map(toChannelOrderLine));
+    return rowsOf(operation, res, decodeOrderList, toChannelOrderLine);
   }
 
   async function listClaims(ctx: ConnectionContext, operation: 'cancelorders' | 'canceledorders', window: TimeWindow): Promise<Claim[]> {
     const w = kstWindow(operation, window, elevenstLimits.maxClaimWindowMs);
     const res = await send(ctx, operation, { path: ['claimservice', operation, w.start, w.end] });
-    const outcome = decode(operation, res, decodeClaimList);
-    if (outcome.kind === 'failure') throw failureError(operation, outcome.failure, res.status);
     const fallback = operation === 'cancelorders' ? 'requested' : 'completed';
-    return outcome.kind === 'empty' ? [] : decode(operation, res, () => outcome.rows.map((r) => toClaim(r, fallback)));
+    return rowsOf(operation, res, decodeClaimList, (r) => toClaim(r, fallback));
   }
 
   const adapter: MarketplaceAdapter = {
@@ -183,16 +195,13 @@ export function createElevenstAdapter(options: ElevenstAdapterOptions = {}): Mar
     async getOrder(ctx, mallOrderNo): Promise<ChannelOrderLine[]> {
       const operation = 'orderByNo';
       const res = await send(ctx, operation, { path: ['ordservices', 'complete', digits(operation, 'order number', mallOrderNo)] });
-      const outcome = decode(operation, res, decodeOrderList);
-      if (outcome.kind === 'failure') throw failureError(operation, outcome.failure, res.status);
-      return outcome.kind === 'empty' ? [] : decode(operation, res, () => outcome.rows.map(toChannelOrderLine));
+      return rowsOf(operation, res, decodeOrderList, toChannelOrderLine);
     },
 
     async confirm(ctx, req) {
       const operation = 'reqpackaging';
       const addOn = req.addOnOfProductNo !== undefined && req.addOnOfProductNo !== '0';
-      const res = await send(ctx, operation, {
-        mutating: true,
+      return act(ctx, operation, {
         path: [
           'ordservices',
           'reqpackaging',
@@ -203,7 +212,6 @@ export function createElevenstAdapter(options: ElevenstAdapterOptions = {}): Mar
           digits(operation, 'delivery number', req.deliveryNo),
         ],
       });
-      return ack(operation, res, decode(operation, res, decodeActionResult));
     },
 
     async ship(ctx, req) {
@@ -211,24 +219,21 @@ export function createElevenstAdapter(options: ElevenstAdapterOptions = {}): Mar
       const method = req.method ?? 'parcel';
       if (method === 'post') throw err('bad_request', operation, 'dispatch has no postal method; use parcel');
       const [carrier, tracking] = shipmentSegments(operation, method, req.carrier, req.trackingNo);
-      const path = [
-        'ordservices',
-        'reqdelivery',
-        sendTime(operation, req.shippedAt, false),
-        shipMethodCode[method],
-        carrier,
-        tracking,
-        digits(operation, 'delivery number', req.deliveryNo),
-      ];
-      if (req.partial) {
-        if (req.partial.mallLineNos.length === 0) throw err('bad_request', operation, 'partial dispatch needs at least one line');
-        path.push('Y', digits(operation, 'order number', req.partial.mallOrderNo));
-        const lines = req.partial.mallLineNos.map((n) => digits(operation, 'line number', n));
-        const res = await send(ctx, operation, { mutating: true, path: [...path, lines] });
-        return ack(operation, res, decode(operation, res, decodeActionResult));
-      }
-      const res = await send(ctx, operation, { mutating: true, path });
-      return ack(operation, res, decode(operation, res, decodeActionResult));
+      const { partial } = req;
+      if (partial && partial.mallLineNos.length === 0) throw err('bad_request', operation, 'partial dispatch needs at least one line');
+      return act(ctx, operation, {
+        path: [
+          'ordservices',
+          'reqdelivery',
+          sendTime(operation, req.shippedAt, false),
+          shipMethodCode[method],
+          carrier,
+          tracking,
+          digits(operation, 'delivery number', req.deliveryNo),
+          // Partial dispatch: the 8-segment form naming the order and its lines.
+          ...(partial ? ['Y', digits(operation, 'order number', partial.mallOrderNo), partial.mallLineNos.map((n) => digits(operation, 'line number', n))] : []),
+        ],
+      });
     },
 
     listCancelRequests: (ctx, window) => listClaims(ctx, 'cancelorders', window),
@@ -236,8 +241,7 @@ export function createElevenstAdapter(options: ElevenstAdapterOptions = {}): Mar
 
     async approveCancel(ctx, claim) {
       const operation = 'cancelreqconf';
-      const res = await send(ctx, operation, {
-        mutating: true,
+      return act(ctx, operation, {
         path: [
           'claimservice',
           'cancelreqconf',
@@ -246,15 +250,13 @@ export function createElevenstAdapter(options: ElevenstAdapterOptions = {}): Mar
           digits(operation, 'line number', claim.mallLineNo),
         ],
       });
-      return ack(operation, res, decode(operation, res, decodeActionResult));
     },
 
     async rejectCancel(ctx, req) {
       const operation = 'cancelreqreject';
       const method = req.method ?? 'parcel';
       const [carrier, tracking] = shipmentSegments(operation, method, req.carrier, req.trackingNo);
-      const res = await send(ctx, operation, {
-        mutating: true,
+      return act(ctx, operation, {
         path: [
           'claimservice',
           'cancelreqreject',
@@ -267,7 +269,6 @@ export function createElevenstAdapter(options: ElevenstAdapterOptions = {}): Mar
           tracking,
         ],
       });
-      return ack(operation, res, decode(operation, res, decodeActionResult));
     },
 
     async refuseSale(ctx, req) {
@@ -276,8 +277,7 @@ export function createElevenstAdapter(options: ElevenstAdapterOptions = {}): Mar
       if (code === undefined) throw err('bad_request', operation, `unknown refusal reason ${JSON.stringify(req.reason)}`);
       const detail = req.detail.trim();
       if (detail === '') throw err('bad_request', operation, 'a refusal needs a reason text for the buyer');
-      const res = await send(ctx, operation, {
-        mutating: true,
+      return act(ctx, operation, {
         path: [
           'claimservice',
           'reqrejectorder',
@@ -287,7 +287,6 @@ export function createElevenstAdapter(options: ElevenstAdapterOptions = {}): Mar
           detail,
         ],
       });
-      return ack(operation, res, decode(operation, res, decodeActionResult));
     },
 
     async findProductBySellerCode(ctx, sellerProductCode) {
@@ -303,10 +302,8 @@ export function createElevenstAdapter(options: ElevenstAdapterOptions = {}): Mar
         throw e;
       }
       if (res.status === 404) return null;
-      const outcome = decode(operation, res, decodeProducts);
-      if (outcome.kind === 'failure') throw failureError(operation, outcome.failure, res.status);
-      if (outcome.kind === 'empty') return null;
-      const match = outcome.rows.find((r) => r.sellerPrdCd === code) ?? outcome.rows[0];
+      const rows = rowsOf(operation, res, decodeProducts, (r) => r);
+      const match = rows.find((r) => r.sellerPrdCd === code) ?? rows[0];
       return match ? decode(operation, res, () => toListing(match)) : null;
     },
 
@@ -332,8 +329,7 @@ export function createElevenstAdapter(options: ElevenstAdapterOptions = {}): Mar
         weight = option.weight ?? '0';
       }
       const body = encodeStockUpdate({ prdNo, prdStckNo, stckQty: req.quantity, optWght: weight });
-      const res = await send(ctx, operation, { mutating: true, method: 'PUT', path: ['prodservices', 'stockqty', prdStckNo], body });
-      return ack(operation, res, decode(operation, res, decodeClientMessage));
+      return act(ctx, operation, { method: 'PUT', path: ['prodservices', 'stockqty', prdStckNo], body }, decodeClientMessage);
     },
   };
   return adapter;
