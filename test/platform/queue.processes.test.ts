@@ -6,17 +6,20 @@ import type { DatabaseConfig } from '../../src/platform/config/config.ts';
 import { openDatabase } from '../../src/platform/db/database.ts';
 import { dropRedisPrefix, queueAdapters, redisUrl, silentLog, uniquePrefix, waitFor } from '../helpers/queues.ts';
 import { createBullQueue } from '../../src/platform/queue/bullmq-queue.ts';
+import { createSqlQueue } from '../../src/platform/queue/sql-queue.ts';
+import { createSqlite } from '../helpers/databases.ts';
 
 const children: ChildProcess[] = [];
 
-function startWorker(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/queue-worker.ts'], {
+function startWorker(env: Record<string, string>, script = 'test/helpers/queue-worker.ts', output?: { text: string }): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(child);
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {
+      if (output) output.text += d.toString();
       if (d.toString().includes('ready')) resolve(child);
     });
     child.on('exit', (code) => reject(new Error(`worker exited early with ${code}`)));
@@ -99,6 +102,34 @@ describe.each(queueAdapters.filter((a) => !a.name.includes('postgres')))('a work
     } finally {
       await closeReader();
       await fx.cleanup();
+    }
+  }, 90_000);
+});
+
+// SQLite allows one writer at a time: a claim that read inside a deferred transaction and then wrote
+// failed at once with SQLITE_BUSY whenever the other process wrote in between.
+describe('the SQL queue with two worker processes on one SQLite file', () => {
+  it('drains 600 jobs with every job run exactly once and no "database is locked"', async () => {
+    const scratch = await createSqlite();
+    const output = { text: '' };
+    try {
+      await sql`create table test_effects (what text not null, worker text not null)`.execute(scratch.database.db);
+      const env = { QUEUE_ADAPTER: 'sql', DATABASE: JSON.stringify(scratch.config) };
+      const workers = await Promise.all(['A', 'B'].map((id) => startWorker({ ...env, WORKER_ID: id }, 'test/platform/sqlite-queue-worker.ts', output)));
+      const producer = createSqlQueue({ db: scratch.database.db, dialect: 'sqlite', log: silentLog });
+      for (let n = 0; n < 600; n++) await producer.add('effect', { n });
+      const effects = async () => (await sql<{ what: string; worker: string }>`select what, worker from test_effects`.execute(scratch.database.db)).rows;
+      await waitFor('600 effects', async () => (await effects()).length >= 600 || undefined, 60_000);
+      await waitFor('every job completed', async () => (await producer.counts()).completed === 600 || undefined, 10_000);
+      await Promise.all(workers.map(stopWorker));
+      const rows = await effects();
+      expect(rows).toHaveLength(600);
+      expect(new Set(rows.map((r) => r.what)).size).toBe(600);
+      const lines = output.text.split('\n');
+      expect(lines.filter((l) => /database is locked|SQLITE_BUSY/.test(l)).length).toBe(0);
+      expect(lines.filter((l) => l.includes('job queue poll failed')).length).toBe(0);
+    } finally {
+      await scratch.drop();
     }
   }, 90_000);
 });

@@ -1,5 +1,6 @@
+import { PostgresAdapter } from 'kysely';
 import type { Logger } from '../log/logger.ts';
-import { newId, toIso } from '../db/dialect.ts';
+import { newId, toIso, type DialectName } from '../db/dialect.ts';
 import type { Db, DbOrTx } from '../db/schema.ts';
 import type { JobQueue } from '../queue/queue.ts';
 
@@ -88,6 +89,8 @@ export const OUTBOX_JOB = 'outbox.dispatch';
 
 export interface OutboxOptions {
   db: Db;
+  /** Read off `db` when not given. */
+  dialect?: DialectName;
   queue: JobQueue;
   log: Logger;
   now?: () => number;
@@ -102,6 +105,11 @@ export interface OutboxOptions {
   concurrency?: number;
   /** How often the dispatcher looks for due retries. */
   pollSeconds?: number;
+}
+
+/** The dialect of a Kysely instance, for callers that do not say (the composition root passes `database.dialect`). */
+function dialectOf(db: Db): DialectName {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }
 
 function toEntry(row: OutboxTable): OutboxEntry {
@@ -124,6 +132,7 @@ function toEntry(row: OutboxTable): OutboxEntry {
 
 export function createOutbox(opts: OutboxOptions) {
   const { db, queue, log } = opts;
+  const dialect = opts.dialect ?? dialectOf(db);
   const now = opts.now ?? Date.now;
   const baseDelayMs = opts.baseDelayMs ?? 5_000;
   const maxDelayMs = opts.maxDelayMs ?? 30 * 60_000;
@@ -140,13 +149,14 @@ export function createOutbox(opts: OutboxOptions) {
   /** Claims due intents: pending ones whose time has come, and sending ones whose dispatcher died. */
   async function claim(limit: number): Promise<OutboxTable[]> {
     const t = toIso(now());
-    return db.transaction().execute(async (tx) => {
+    const take = async (tx: Db): Promise<OutboxTable[]> => {
       const due = await tx
         .selectFrom('outbox')
         .select('id')
         .where((eb) => eb.or([eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', t)]), eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', t)])]))
         .orderBy('next_attempt_at')
         .limit(limit)
+        .$if(dialect === 'postgres', (qb) => qb.forUpdate().skipLocked())
         .execute();
       if (due.length === 0) return [];
       return tx
@@ -157,7 +167,10 @@ export function createOutbox(opts: OutboxOptions) {
         .where((eb) => eb.or([eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', t)]), eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', t)])]))
         .returningAll()
         .execute();
-    });
+    };
+    // As in the SQL job queue: one transaction with SKIP LOCKED on PostgreSQL; none on SQLite, where a
+    // deferred transaction that read first fails at once with SQLITE_BUSY if another process writes.
+    return dialect === 'postgres' ? db.transaction().execute(take) : take(db);
   }
 
   async function send(row: OutboxTable): Promise<void> {

@@ -103,9 +103,7 @@ export function createSqlQueue(opts: SqlQueueOptions): JobQueue {
         eb.and([eb('state', '=', 'waiting'), eb('run_at', '<=', t)]),
         eb.and([eb('state', '=', 'active'), eb('lease_until', '<', t)]),
       ]);
-    // Two steps in one transaction: PostgreSQL may run an `IN (… LIMIT n)` subquery more than once
-    // inside an UPDATE and so claim more than n rows; a fixed id list cannot.
-    const rows = await db.transaction().execute(async (trx) => {
+    const take = async (trx: Db): Promise<JobsTable[]> => {
       const ids = await trx
         .selectFrom('jobs')
         .select('id')
@@ -130,7 +128,13 @@ export function createSqlQueue(opts: SqlQueueOptions): JobQueue {
         .where(claimable)
         .returningAll()
         .execute();
-    });
+    };
+    // Two steps with a fixed id list: PostgreSQL may run an `IN (… LIMIT n)` subquery more than once
+    // inside an UPDATE and so claim more than n rows. On PostgreSQL they share a transaction so SKIP
+    // LOCKED keeps two workers on different rows. On SQLite they must not: a deferred transaction that
+    // read first fails at once with SQLITE_BUSY ("database is locked", busy_timeout does not apply)
+    // when another process writes meanwhile; the UPDATE re-checks claimability, so alone it is safe.
+    const rows = dialect === 'postgres' ? await db.transaction().execute(take) : await take(db);
     return rows as JobsTable[];
   }
 
