@@ -245,6 +245,22 @@ describe('11st adapter: claims', () => {
   });
 });
 
+describe('11st adapter: settling a repeated refusal', () => {
+  it('re-reads the order on -21004: shipped there → order_changed; the re-read failing for now → transient, to try again', async () => {
+    const refusal = { mallOrderNo: '20260425000000777', mallLineNo: '1', reason: 'sold_out', detail: 'x' } as const;
+    routes = [
+      ['/rest/claimservice/reqrejectorder/', 'reqrejectorder-error-21004.xml'],
+      ['/rest/ordservices/complete/20260425000000777', 'order-by-no-shipped.xml'],
+    ];
+    expect(await failure(adapter().refuseSale(ctx(), refusal))).toMatchObject({ kind: 'order_changed', mallCode: '-21004' });
+    routes = [
+      ['/rest/claimservice/reqrejectorder/', 'reqrejectorder-error-21004.xml'],
+      ['/rest/ordservices/complete/', 'malformed-truncated.xml', 502],
+    ];
+    expect((await failure(adapter().refuseSale(ctx(), refusal))).kind).toBe('transient');
+  });
+});
+
 describe('11st adapter: products and stock', () => {
   it('finds a product by seller code (percent-encoded); empty answer or 404 → null', async () => {
     routes = [['/rest/prodmarketservice/sellerprodcode/', 'sellerprodcode-single.xml']];

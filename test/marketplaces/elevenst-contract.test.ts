@@ -359,6 +359,27 @@ describe('11st contract: cancels and refusals', () => {
     expect(await adapter.listCancelRequests(ctx(), recent())).toEqual([]);
   });
 
+  it('a repeated sale refusal is already_done: the mall answers -21004 and shows the line cancelled', async () => {
+    const { order } = await arrangeBundle();
+    const refusal = { mallOrderNo: order.ordNo, mallLineNo: '2', reason: 'option_sold_out', detail: '품절' } as const;
+    await adapter.refuseSale(ctx(), refusal);
+    expect(await kindOf(adapter.refuseSale(ctx(), refusal))).toMatchObject({ kind: 'already_done', mallCode: '-21004' });
+  });
+
+  it('a repeated cancel rejection is already_done: the mall answers -23008 and shows the line shipped', async () => {
+    const { order, claimNo } = await paidOrderWithCancelRequest();
+    const rejection = { claimNo, mallOrderNo: order.ordNo, mallLineNo: '1', carrier: 'qxpress', trackingNo: '55001234567891' } as const;
+    await adapter.rejectCancel(ctx(), rejection);
+    expect(await kindOf(adapter.rejectCancel(ctx(), rejection))).toMatchObject({ kind: 'already_done', mallCode: '-23008' });
+  });
+
+  it('-23008 on a line that has not shipped stays bad_request (the claim was approved instead)', async () => {
+    const { order, claimNo } = await paidOrderWithCancelRequest();
+    await adapter.approveCancel(ctx(), { claimNo, mallOrderNo: order.ordNo, mallLineNo: '1' });
+    const e = await kindOf(adapter.rejectCancel(ctx(), { claimNo, mallOrderNo: order.ordNo, mallLineNo: '1', carrier: 'qxpress', trackingNo: '55001234567892' }));
+    expect(e).toMatchObject({ kind: 'bad_request', mallCode: '-23008' });
+  });
+
   it('refuses a sale with a Korean reason; refusing a shipped line is order_changed (-21004)', async () => {
     const { order } = await arrangeBundle();
     await adapter.refuseSale(ctx(), { mallOrderNo: order.ordNo, mallLineNo: '2', reason: 'option_sold_out', detail: '그레이 색상 품절/재입고 미정' });

@@ -4,7 +4,9 @@ import {
   type ChannelOrderLine,
   type Claim,
   type ConnectionContext,
+  type LineRef,
   type MallAck,
+  type MallLineStatus,
   type MarketplaceAdapter,
   type MarketplaceErrorKind,
   type ShippingMethod,
@@ -66,6 +68,10 @@ type ReadResponse = RawResponse & { answer: Answer };
 
 const trackingPattern = /^[A-Za-z0-9]{1,40}$/;
 
+/** Where a line stands once a sale refusal was applied, and once a cancel rejection (ship anyway) was. */
+const cancelledStates: ReadonlySet<MallLineStatus> = new Set(['cancelled']);
+const shippedStates: ReadonlySet<MallLineStatus> = new Set(['shipped', 'delivered', 'purchase_confirmed']);
+
 export function createElevenstAdapter(options: ElevenstAdapterOptions = {}): MarketplaceAdapter {
   const client = options.client ?? createElevenstClient(options);
   const now = options.now ?? Date.now;
@@ -121,6 +127,33 @@ export function createElevenstAdapter(options: ElevenstAdapterOptions = {}): Mar
     const outcome = decode(operation, res, decoder);
     if (outcome.kind === 'failure') throw failureError(operation, outcome.failure, res.status);
     return outcome.kind === 'empty' ? [] : decode(operation, res, () => outcome.rows.map(map));
+  }
+
+  /**
+   * A change the mall refused with `code`, which it also answers when the change was already applied
+   * (a repeat after a lost answer): re-read the line and call it already_done when the mall shows the
+   * change's end state. A re-read the mall refuses leaves the original error; a transient one is
+   * thrown, so the whole change is tried again later.
+   */
+  async function settleRepeat(ctx: ConnectionContext, operation: Operation, line: LineRef, code: string, endStates: ReadonlySet<MallLineStatus>, change: () => Promise<MallAck>): Promise<MallAck> {
+    try {
+      return await change();
+    } catch (e) {
+      if (!(e instanceof MarketplaceError) || e.mallCode !== code) throw e;
+      let status: MallLineStatus | undefined;
+      try {
+        status = (await adapter.getOrder(ctx, line.mallOrderNo)).find((l) => l.mallLineNo === line.mallLineNo)?.mallStatus;
+      } catch (reread) {
+        if (reread instanceof MarketplaceError && !reread.retryable) throw e;
+        throw reread;
+      }
+      if (status === undefined || !endStates.has(status)) throw e;
+      throw err('already_done', operation, `[${code}] ${e.mallMessage ?? ''} — the mall already shows the line ${status}`, {
+        mallCode: code,
+        ...(e.mallMessage !== undefined ? { mallMessage: e.mallMessage } : {}),
+        ...(e.httpStatus !== undefined ? { httpStatus: e.httpStatus } : {}),
+      });
+    }
   }
 
   function kstWindow(operation: Operation, window: TimeWindow, maxMs: number) {
@@ -256,7 +289,8 @@ export function createElevenstAdapter(options: ElevenstAdapterOptions = {}): Mar
       const operation = 'cancelreqreject';
       const method = req.method ?? 'parcel';
       const [carrier, tracking] = shipmentSegments(operation, method, req.carrier, req.trackingNo);
-      return act(ctx, operation, {
+      // A repeat after the rejection was applied answers -23008 (claim no longer pending).
+      return settleRepeat(ctx, operation, req, '-23008', shippedStates, () => act(ctx, operation, {
         path: [
           'claimservice',
           'cancelreqreject',
@@ -268,7 +302,7 @@ export function createElevenstAdapter(options: ElevenstAdapterOptions = {}): Mar
           carrier,
           tracking,
         ],
-      });
+      }));
     },
 
     async refuseSale(ctx, req) {
@@ -277,7 +311,8 @@ export function createElevenstAdapter(options: ElevenstAdapterOptions = {}): Mar
       if (code === undefined) throw err('bad_request', operation, `unknown refusal reason ${JSON.stringify(req.reason)}`);
       const detail = req.detail.trim();
       if (detail === '') throw err('bad_request', operation, 'a refusal needs a reason text for the buyer');
-      return act(ctx, operation, {
+      // A repeat after the refusal was applied answers -21004 ("not refusable"), like a shipped line does.
+      return settleRepeat(ctx, operation, req, '-21004', cancelledStates, () => act(ctx, operation, {
         path: [
           'claimservice',
           'reqrejectorder',
@@ -286,7 +321,7 @@ export function createElevenstAdapter(options: ElevenstAdapterOptions = {}): Mar
           code,
           detail,
         ],
-      });
+      }));
     },
 
     async findProductBySellerCode(ctx, sellerProductCode) {
