@@ -47,7 +47,7 @@ export async function createApp(config: Config, role: Role, log: Logger): Promis
   const outbox = createOutbox({ db: database.db, queue, log });
   if (role !== 'api') await outbox.registerJobs();
 
-  const http = role !== 'worker' ? createHttpServer({ log }) : undefined;
+  const http = role !== 'worker' ? createHttpServer({ log, trustProxy: config.trustProxy }) : undefined;
   const modules = await registerModules({ config, database, queue, secrets, log, marketplaces, outbox }, http);
   if (http) {
     // After the modules, so the OpenAPI document (registered with them) lists the health routes too.

@@ -24,6 +24,20 @@ const optionalText = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
+/** Which peers may tell the client's address and scheme (X-Forwarded-For/-Proto); fastify's `trustProxy`. */
+export type TrustProxy = boolean | number | string[];
+
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** An IP address, a CIDR range (10.0.0.0/8, fd00::/8) or a range name that fastify's trustProxy (proxy-addr) knows. */
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [ip, bits, ...rest] = entry.split('/');
+  const family = isIP(ip!);
+  if (family === 0 || rest.length > 0) return false;
+  return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
+
 /**
  * Every setting, by the name of its environment variable. The optional JSON config file
  * (SMARTSHIP_CONFIG) uses the same names; the environment wins over the file.
@@ -53,6 +67,20 @@ export const settingsSchema = z.object({
   SMARTSHIP_11ST_BURST: whole(1, 100, 'a whole number from 1 to 100').default(4),
   SMARTSHIP_IMPORT_OVERLAP_MINUTES: whole(0, 24 * 60, 'a whole number of minutes from 0 to 1440').default(60),
   SMARTSHIP_IMPORT_LEASE_SECONDS: whole(2, 3600, 'a whole number of seconds from 2 to 3600').default(60),
+  SMARTSHIP_TRUST_PROXY: z
+    .coerce.string() // a JSON config file may hold true, false or a number
+    .trim()
+    .default('loopback')
+    .transform((v, ctx): TrustProxy => {
+      if (v === 'true' || v === 'false') return v === 'true';
+      if (/^\d+$/.test(v)) return Number(v);
+      const entries = v.split(/[,\s]+/).filter(Boolean);
+      if (entries.length === 0 || !entries.every(isProxyAddress)) {
+        ctx.addIssue({ code: 'custom', message: 'expected false, true, a number of proxy hops, or IP addresses / CIDR ranges / loopback, linklocal, uniquelocal separated by commas' });
+        return z.NEVER;
+      }
+      return entries;
+    }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'expected one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
   SMARTSHIP_ADMIN_EMAIL: optionalText.refine((v) => v === undefined || z.email().safeParse(v).success, { error: 'expected an email address' }),
   SMARTSHIP_ADMIN_PASSWORD: z
@@ -86,6 +114,8 @@ export interface Config {
   /** The hub's outbound addresses, which sellers register on the mall's IP allow-list. */
   egressIps: string[];
   connectionTestTimeoutMs: number;
+  /** Proxies whose X-Forwarded-For/-Proto are believed (client IP for sign-in lockout and audit, HTTPS for cookies). */
+  trustProxy: TrustProxy;
   /** Order import: how far each run reaches back before the cursor, and how long a run's lease on its connection lasts without renewal. */
   orders: { importOverlapMs: number; importLeaseMs: number };
   /** The first seller and owner to create at start when the database has no user (automation). */
@@ -165,6 +195,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     elevenst: { ratePerSecond: s.SMARTSHIP_11ST_RATE_PER_SECOND, burst: s.SMARTSHIP_11ST_BURST },
     egressIps: s.SMARTSHIP_EGRESS_IPS,
     connectionTestTimeoutMs: s.SMARTSHIP_CONNECTION_TEST_TIMEOUT_SECONDS * 1000,
+    trustProxy: s.SMARTSHIP_TRUST_PROXY,
     orders: { importOverlapMs: s.SMARTSHIP_IMPORT_OVERLAP_MINUTES * 60_000, importLeaseMs: s.SMARTSHIP_IMPORT_LEASE_SECONDS * 1000 },
     admin:
       s.SMARTSHIP_ADMIN_EMAIL !== undefined && s.SMARTSHIP_ADMIN_PASSWORD !== undefined

@@ -1,5 +1,6 @@
 import Fastify from 'fastify';
 import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { TrustProxy } from '../config/config.ts';
 import type { Logger } from '../log/logger.ts';
 import { AppError } from './errors.ts';
 import { recordRoutes } from './route-table.ts';
@@ -12,12 +13,13 @@ declare module 'fastify' {
 }
 
 /** A fastify server with zod schemas and the one place where errors become `{"error":{"code","message"}}`. */
-export function createHttpServer(opts: { log: Logger; bodyLimit?: number }) {
+export function createHttpServer(opts: { log: Logger; bodyLimit?: number; trustProxy?: TrustProxy }) {
   const app = Fastify({
     loggerInstance: opts.log,
     bodyLimit: opts.bodyLimit ?? 5 * 1024 * 1024,
-    // Behind a reverse proxy the client address and scheme come from X-Forwarded-*.
-    trustProxy: true,
+    // The client address (sign-in lockout, audit) and scheme come from X-Forwarded-* only when the peer
+    // is a trusted proxy (SMARTSHIP_TRUST_PROXY); otherwise any client could pick its own IP.
+    trustProxy: fastifyTrustProxy(opts.trustProxy ?? ['loopback']),
   }).withTypeProvider<ZodTypeProvider>();
   recordRoutes(app);
   app.setValidatorCompiler(validatorCompiler);
@@ -44,6 +46,11 @@ export function createHttpServer(opts: { log: Logger; bodyLimit?: number }) {
   });
   app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: { code: 'NOT_FOUND', message: `No route ${req.method} ${req.url.split('?')[0]}` } }));
   return app;
+}
+
+/** fastify takes a hop count at run time but not in its types: the same rule as a function. */
+function fastifyTrustProxy(trust: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
 }
 
 export type HttpServer = ReturnType<typeof createHttpServer>;
