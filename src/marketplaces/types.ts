@@ -96,8 +96,8 @@ export interface ChannelOrderLine {
   shippedAt?: string;
   /** Present once shipped. */
   shipment?: { method?: ShippingMethod; carrier?: CarrierId; carrierMallCode?: string; trackingNo?: string };
-  /** The mall's record, field by field, for diagnosis and re-mapping. */
-  raw: Record<string, string>;
+  /** The mall's record, field by field, for diagnosis and re-mapping; the decoder's own object, not a copy. */
+  raw: Readonly<Record<string, string>>;
 }
 
 /** The result of listing one window: the importer splits a window whose answer hit the row cap. */
@@ -124,7 +124,7 @@ export interface Claim {
   reasonText?: string;
   status: ClaimStatus;
   requestedAt?: string;
-  raw: Record<string, string>;
+  raw: Readonly<Record<string, string>>;
 }
 
 export type ListingStatus =
@@ -144,7 +144,7 @@ export interface Listing {
   status: ListingStatus;
   mallStatusCode?: string;
   price?: Money;
-  raw: Record<string, string>;
+  raw: Readonly<Record<string, string>>;
 }
 
 export interface ListingOption {
@@ -163,7 +163,7 @@ export interface ListingOption {
   addPrice?: Money;
   /** The option's weight as the mall holds it; resent unchanged on stock updates. */
   weight?: string;
-  raw: Record<string, string>;
+  raw: Readonly<Record<string, string>>;
 }
 
 /** The hub's carrier ids; each adapter maps them to the mall's codes. */

@@ -147,7 +147,7 @@ export function toChannelOrderLine(r: OrderRecord): ChannelOrderLine {
     shipBy: time(r.dlvSndDue),
     shippedAt: time(r.sndEndDt),
     shipment,
-    raw: { ...r },
+    raw: r,
   } satisfies Record<keyof ChannelOrderLine, unknown>) as ChannelOrderLine;
 }
 
@@ -172,7 +172,7 @@ export function toClaim(r: ClaimRecord, fallbackStatus: Claim['status']): Claim 
     reasonText: r.ordCnDtlsRsn,
     status: (statusCode && claimStatusByCode[statusCode]) || fallbackStatus,
     requestedAt: time(r.createDt),
-    raw: { ...r },
+    raw: r,
   } satisfies Record<keyof Claim, unknown>) as Claim;
 }
 
@@ -186,7 +186,7 @@ export function toListing(r: ProductRecord): Listing {
     status: (code && listingStatusByCode[code]) || 'unknown',
     mallStatusCode: code,
     price: krw(r.selPrc),
-    raw: { ...r },
+    raw: r,
   } satisfies Record<keyof Listing, unknown>) as Listing;
 }
 
@@ -208,6 +208,6 @@ export function toListingOption(r: StockRecord, productNo: string | undefined): 
     status: (code && stockStatusByCode[code]) || 'unknown',
     addPrice: krw(r.addPrc),
     weight: r.optWght,
-    raw: { ...r },
+    raw: r,
   } satisfies Record<keyof ListingOption, unknown>) as ListingOption;
 }
