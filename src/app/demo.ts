@@ -31,7 +31,8 @@ function startSandboxProcess(args: string[]): Promise<{ child: ChildProcess; url
 /**
  * `smartship demo`: the hub plus the 11st sandbox with a few hundred realistic orders and a ready
  * connection (automatic import and confirmation on). Its data lives in `<data folder>/demo`, so a
- * demo never mixes with real data; running it again continues where it stopped.
+ * demo never mixes with real data (DATABASE_URL, REDIS_URL and SMARTSHIP_ADMIN_* are not used);
+ * running it again continues where it stopped.
  */
 export async function runDemo(config: Config, log: Logger, opts: DemoOptions): Promise<{ app: App; url: string; stop(): Promise<void> }> {
   const dataDir = join(config.dataDir, 'demo');
@@ -41,12 +42,15 @@ export async function runDemo(config: Config, log: Logger, opts: DemoOptions): P
   writeFileSync(keyFile, apiKey, { mode: 0o600 });
 
   const sandbox = await startSandboxProcess(['--port', String(opts.sandboxPort), '--seed', String(opts.orders), '--api-key', apiKey, '--data', join(dataDir, 'sandbox.json')]);
+  // Nothing of the operator's hub: its own SQLite file, jobs in that file (with REDIS_URL its workers
+  // would share the real hub's queues and schedules), and the fixed demo owner (never a real password).
   const demoConfig: Config = {
     ...config,
     dataDir,
-    // The default SQLite file moves into the demo folder; a database the operator named stays.
-    database: config.database.kind === 'sqlite' && config.database.file === join(config.dataDir, 'smartship.db') ? { kind: 'sqlite', file: join(dataDir, 'smartship.db') } : config.database,
-    admin: config.admin ?? DEMO_OWNER,
+    database: { kind: 'sqlite', file: join(dataDir, 'smartship.db') },
+    redisUrl: undefined,
+    queue: { ...config.queue, prefix: 'smartship-demo' },
+    admin: DEMO_OWNER,
   };
   let app: App;
   try {

@@ -36,4 +36,26 @@ describe('smartship demo', () => {
     await waitFor('orders imported', async () => ((await owner.get('/api/order-lines/counts')).body.total as number) >= total || undefined, 60_000);
     await waitFor('confirmations on the sandbox', async () => (await state()).lines.every((l) => l.status !== '202') || undefined, 60_000);
   }, 90_000);
+
+  it("keeps to its own SQLite file, in-process jobs and demo owner, whatever the operator's hub is configured with", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'smartship-demo-'));
+    // Unreachable on purpose: a demo that used either would fail to start or to be ready.
+    const operator = {
+      DATABASE_URL: 'postgres://hub:pg-real-secret@127.0.0.1:1/hub',
+      REDIS_URL: 'redis://:rd-real-secret@127.0.0.1:1/0',
+      SMARTSHIP_ADMIN_EMAIL: 'ops@real.example',
+      SMARTSHIP_ADMIN_PASSWORD: 'the-real-admin-password',
+    };
+    const isolated = await startCli(['demo', '--sandbox-port', '0', '--orders', '5'], { cwd, env: operator, timeoutMs: 60_000 });
+    try {
+      const out = isolated.output();
+      expect(out).toContain('sign in:  demo@smartship.example / smartship-demo');
+      expect(out).not.toContain('the-real-admin-password');
+      expect(await (await fetch(`${isolated.url}/healthz`)).json()).toMatchObject({ db: 'sqlite', queue: 'sql' });
+      expect((await fetch(`${isolated.url}/readyz`)).status).toBe(200);
+      await new Client(isolated.url).signIn('demo@smartship.example', 'smartship-demo');
+    } finally {
+      await isolated.stop();
+    }
+  }, 90_000);
 });
