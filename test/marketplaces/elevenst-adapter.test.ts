@@ -272,6 +272,12 @@ describe('11st adapter: products and stock', () => {
     expect(await adapter().findProductBySellerCode(ctx(), 'NOPE')).toBeNull();
   });
 
+  it('finds nothing rather than another product when no row carries the code asked for', async () => {
+    routes = [['/rest/prodmarketservice/sellerprodcode/', 'sellerprodcode-single.xml']]; // one row, sellerPrdCd TOWEL-SET
+    expect(await adapter().findProductBySellerCode(ctx(), 'TOWEL-SET-2')).toBeNull();
+    expect(await adapter().findProductBySellerCode(ctx(), ' TOWEL-SET ')).toMatchObject({ productNo: '9000000001', sellerProductCode: 'TOWEL-SET' });
+  });
+
   it('lists option stocks', async () => {
     routes = [['/rest/prodmarketservice/prodmarket/stck/9000000001', 'stck-options.xml']];
     const options = await adapter().listOptionStocks(ctx(), '9000000001');

@@ -337,8 +337,9 @@ export function createElevenstAdapter(options: ElevenstAdapterOptions = {}): Mar
         throw e;
       }
       if (res.status === 404) return null;
-      const rows = rowsOf(operation, res, decodeProducts, (r) => r);
-      const match = rows.find((r) => r.sellerPrdCd === code) ?? rows[0];
+      // Only a product carrying exactly this code: another product is worse than none (the reference
+      // documents sellerPrdCd on every row, so no fallback to a row without it).
+      const match = rowsOf(operation, res, decodeProducts, (r) => r).find((r) => r.sellerPrdCd === code);
       return match ? decode(operation, res, () => toListing(match)) : null;
     },
 
