@@ -14,12 +14,6 @@ export function formatDateTime(iso: string | null | undefined, locale: Locale): 
   return new Intl.DateTimeFormat(intlTag[locale], { dateStyle: 'medium', timeStyle: 'short' }).format(d);
 }
 
-export function formatDate(iso: string | null | undefined, locale: Locale): string {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(intlTag[locale], { dateStyle: 'medium' }).format(d);
-}
 
 export function formatNumber(n: number, locale: Locale): string {
   return new Intl.NumberFormat(intlTag[locale]).format(n);

@@ -49,4 +49,3 @@ void i18next.use(initReactI18next).init({
   returnNull: false,
 });
 
-export default i18next;

@@ -1,27 +1,24 @@
 import { useState, type FormEvent } from 'react';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, type Me } from '../api.ts';
 import { useErrorText } from '../errors.ts';
 import { applyLocale, locales, type Locale } from '../i18n.ts';
-import { useMe } from '../session.ts';
+import { useMe, useSetMe } from '../session.ts';
 import { catalogs } from '../../../src/platform/i18n/index.ts';
 import { Button, Field, FormError, Notice, SelectField } from '../ui/form.tsx';
 import { Loading, PageHeader } from '../ui/page.tsx';
 
-const meOf = (res: Me | { user: Me }): Me => ('user' in res ? res.user : res);
-
 function ProfileForm({ me }: { me: Me }) {
   const { t } = useTranslation();
-  const client = useQueryClient();
+  const setMe = useSetMe();
   const errorText = useErrorText();
   const [name, setName] = useState(me.name);
   const [locale, setLocale] = useState<Locale>(me.locale);
   const save = useMutation({
-    mutationFn: () => api.patch<Me | { user: Me }>('/api/me', { name: name.trim(), locale }),
-    onSuccess: (res) => {
-      const updated = meOf(res);
-      client.setQueryData(['me'], updated?.id ? updated : { ...me, name: name.trim(), locale });
+    mutationFn: () => api.patch<Me>('/api/me', { name: name.trim(), locale }),
+    onSuccess: (updated) => {
+      setMe(updated);
       applyLocale(locale);
     },
   });

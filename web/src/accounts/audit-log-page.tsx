@@ -1,14 +1,18 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, type AuditEntry, type AuditPage, type User } from '../api.ts';
 import { formatDateTime } from '../format.ts';
+import { catalogs } from '../../../src/platform/i18n/index.ts';
 import { currentLocale } from '../i18n.ts';
 import { Button } from '../ui/form.tsx';
 import { LoadError, Loading, PageHeader } from '../ui/page.tsx';
 import { DataTable, type Column } from '../ui/table.tsx';
 
 const PAGE_SIZE = 50;
+
+/** Every action the hub records: the catalogs name each one (see AuditAction). */
+const auditActions = Object.entries(catalogs.en.auditActions).flatMap(([group, events]) => Object.keys(events).map((event) => `${group}.${event}`));
 
 /** Ids are long (UUIDs); the first block is enough to tell rows apart, the full id is in the tooltip. */
 const shortId = (id: string) => (id.length > 12 ? `${id.slice(0, 8)}…` : id);
@@ -27,7 +31,6 @@ export function AuditLogPage() {
   const actionName = (code: string) => (i18n.exists(`auditActions.${code}`) ? t(`auditActions.${code}`) : code);
   const targetName = (type: string) => (i18n.exists(`auditTargets.${type}`) ? t(`auditTargets.${type}`) : type);
   const [action, setAction] = useState('');
-  const [seenActions, setSeenActions] = useState<string[]>([]);
   const log = useInfiniteQuery({
     queryKey: ['audit-log', action],
     initialPageParam: '',
@@ -52,15 +55,6 @@ export function AuditLogPage() {
     const user = r.target.type === 'user' ? userById.get(r.target.id) : undefined;
     return user ? user.name : shortId(r.target.id);
   };
-
-  // The action filter offers every action seen so far (the log has no separate list of them).
-  useEffect(() => {
-    const actions = log.data?.pages.flatMap((p) => p.entries.map((e) => e.action)) ?? [];
-    setSeenActions((seen) => {
-      const merged = new Set([...seen, ...actions]);
-      return merged.size === seen.length ? seen : [...merged].sort();
-    });
-  }, [log.data]);
 
   const columns: Column<AuditEntry>[] = [
     { key: 'at', header: t('audit.at'), value: (r) => r.at, render: (r) => <time dateTime={r.at}>{formatDateTime(r.at, locale)}</time>, width: '11rem' },
@@ -96,7 +90,7 @@ export function AuditLogPage() {
           <span>{t('audit.filterAction')}</span>
           <select value={action} onChange={(e) => setAction(e.target.value)} data-testid="audit-action-filter">
             <option value="">{t('audit.allActions')}</option>
-            {seenActions.map((a) => (
+            {auditActions.map((a) => (
               <option key={a} value={a}>
                 {actionName(a)}
               </option>

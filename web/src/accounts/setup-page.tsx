@@ -5,7 +5,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { api, type Me } from '../api.ts';
 import { useErrorText } from '../errors.ts';
 import { applyLocale, currentLocale } from '../i18n.ts';
-import { useMe, useSetupNeeded } from '../session.ts';
+import { useMe, useSetMe, useSetupNeeded } from '../session.ts';
 import { Button, Field, FormError } from '../ui/form.tsx';
 import { Loading } from '../ui/page.tsx';
 import { AuthFrame } from './auth-frame.tsx';
@@ -16,6 +16,7 @@ export function SetupPage() {
   const me = useMe();
   const setup = useSetupNeeded();
   const client = useQueryClient();
+  const setMe = useSetMe();
   const navigate = useNavigate();
   const errorText = useErrorText();
   const [form, setForm] = useState({ setupToken: '', sellerName: '', name: '', email: '', password: '' });
@@ -43,7 +44,7 @@ export function SetupPage() {
       });
       applyLocale(res.user.locale);
       client.setQueryData(['setup'], { needed: false });
-      client.setQueryData(['me'], res.user);
+      setMe(res.user);
       void navigate('/', { replace: true });
     } catch (err) {
       setError(errorText(err));

@@ -1,18 +1,17 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { useQueryClient } from '@tanstack/react-query';
 import { api, isApiError, type Me } from '../api.ts';
 import { useErrorText } from '../errors.ts';
 import { applyLocale } from '../i18n.ts';
-import { useMe } from '../session.ts';
+import { useMe, useSetMe } from '../session.ts';
 import { Button, Field, FormError, Notice } from '../ui/form.tsx';
 import { AuthFrame } from './auth-frame.tsx';
 
 export function SignInPage() {
   const { t } = useTranslation();
   const me = useMe();
-  const client = useQueryClient();
+  const setMe = useSetMe();
   const navigate = useNavigate();
   const location = useLocation();
   const errorText = useErrorText();
@@ -32,7 +31,7 @@ export function SignInPage() {
     try {
       const res = await api.post<{ user: Me }>('/api/session', { email: email.trim(), password });
       applyLocale(res.user.locale);
-      client.setQueryData(['me'], res.user);
+      setMe(res.user);
       void navigate(state?.from ?? '/', { replace: true });
     } catch (err) {
       if (isApiError(err) && (err.status === 429 || err.code === 'LOCKED_OUT' || err.code === 'TOO_MANY_ATTEMPTS')) setError(t('signIn.lockedOut'));

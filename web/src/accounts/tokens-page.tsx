@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, type ApiToken } from '../api.ts';
@@ -6,6 +6,7 @@ import { useErrorText } from '../errors.ts';
 import { formatDateTime } from '../format.ts';
 import { currentLocale } from '../i18n.ts';
 import { ConfirmDialog } from '../ui/confirm.tsx';
+import { CopyField } from '../ui/copy-field.tsx';
 import { Button, Field, FormError, Notice } from '../ui/form.tsx';
 import { EmptyState, LoadError, Loading, PageHeader } from '../ui/page.tsx';
 import { DataTable, type Column } from '../ui/table.tsx';
@@ -18,21 +19,15 @@ export function TokensPage() {
   const locale = currentLocale();
   const tokens = useQuery({ queryKey: ['tokens'], queryFn: async () => (await api.get<{ tokens: ApiToken[] }>('/api/tokens')).tokens });
   const [name, setName] = useState('');
-  const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
-  const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
   const [revoking, setRevoking] = useState<ApiToken | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const tokenRef = useRef<HTMLInputElement>(null);
 
   const create = useMutation({
     mutationFn: (tokenName: string) => api.post<{ id: string; name?: string; token: string }>('/api/tokens', { name: tokenName }),
-    onSuccess: (res, tokenName) => {
-      setCreated({ name: res.name ?? tokenName, token: res.token });
-      setCopied(null);
+    onSuccess: () => {
       setNotice(null);
       setName('');
       void client.invalidateQueries({ queryKey: ['tokens'] });
-      setTimeout(() => tokenRef.current?.select(), 0);
     },
   });
   const revoke = useMutation({
@@ -48,17 +43,6 @@ export function TokensPage() {
     e.preventDefault();
     if (name.trim()) create.mutate(name.trim());
   };
-  const copy = async () => {
-    if (!created) return;
-    try {
-      await navigator.clipboard.writeText(created.token);
-      setCopied('yes');
-    } catch {
-      tokenRef.current?.select();
-      setCopied('failed');
-    }
-  };
-
   const columns: Column<ApiToken>[] = [
     { key: 'name', header: t('tokens.name'), value: (r) => r.name },
     { key: 'createdAt', header: t('tokens.createdAt'), value: (r) => r.createdAt, render: (r) => formatDateTime(r.createdAt, locale), width: '14rem' },
@@ -88,20 +72,15 @@ export function TokensPage() {
         </Button>
       </form>
       <FormError message={create.error ? errorText(create.error) : null} />
-      {created && (
+      {create.data && (
         <section className="token-once" aria-live="polite" data-testid="new-token">
-          <h2>{t('tokens.createdTitle', { name: created.name })}</h2>
+          <h2>{t('tokens.createdTitle', { name: create.data.name ?? create.variables })}</h2>
           <p className="warning-text">⚠ {t('tokens.shownOnce')}</p>
-          <div className="token-row">
-            <input ref={tokenRef} className="token-value" readOnly value={created.token} aria-label={t('tokens.createdTitle', { name: created.name })} onFocus={(e) => e.target.select()} />
-            <Button type="button" kind="primary" onClick={() => void copy()}>
-              {copied === 'yes' ? t('tokens.copied') : t('tokens.copy')}
-            </Button>
-            <Button type="button" onClick={() => setCreated(null)}>
-              {t('common.close')}
-            </Button>
-          </div>
-          {copied === 'failed' && <p className="field-error">{t('tokens.copyFailed')}</p>}
+          <CopyField value={create.data.token} label={t('tokens.createdTitle', { name: create.data.name ?? create.variables })} copyLabel={t('tokens.copy')} copiedLabel={t('tokens.copied')} failedText={t('tokens.copyFailed')} />
+          {/* reset() also drops the token from the mutation cache: it is shown once. */}
+          <Button type="button" onClick={() => create.reset()}>
+            {t('common.close')}
+          </Button>
         </section>
       )}
       <Notice message={notice} />

@@ -5,7 +5,7 @@ import { CopyField } from '../ui/copy-field.tsx';
 import { LoadError, Loading } from '../ui/page.tsx';
 import type { EgressIps } from './types.ts';
 
-export const useEgressIps = () => useQuery({ queryKey: ['connections', 'egress-ips'], queryFn: () => api.get<EgressIps>('/api/connections/egress-ips'), staleTime: 5 * 60_000 });
+export const useEgressIps = () => useQuery({ queryKey: ['egress-ips'], queryFn: () => api.get<EgressIps>('/api/connections/egress-ips'), staleTime: 5 * 60_000 });
 
 /** Step 1 of the guide: issuing the key on 11st, with the hub's addresses ready to paste. */
 export function GuidePanel({ open, onToggle }: { open: boolean; onToggle: (open: boolean) => void }) {

@@ -8,7 +8,6 @@ import { EmptyState, LoadError, Loading, PageHeader } from '../ui/page.tsx';
 import { dashboardLinks } from '../orders/types.ts';
 
 /** Where a count's card leads: the page that lists that work, filtered. */
-const links: Record<string, string> = { ...dashboardLinks };
 
 /** Home: the unprocessed work each module can count; grows as modules add counts to /api/dashboard. */
 export function DashboardPage() {
@@ -31,9 +30,9 @@ export function DashboardPage() {
       ) : (
         <ul className="cards" data-testid="dashboard-cards">
           {waiting.map(([key, n]) => (
-            <li key={key} className={`card${links[key] ? ' card-link' : ''}`} data-count={key}>
-              {links[key] ? (
-                <Link to={links[key]}>
+            <li key={key} className={`card${dashboardLinks[key] ? ' card-link' : ''}`} data-count={key}>
+              {dashboardLinks[key] ? (
+                <Link to={dashboardLinks[key]}>
                   <span className="card-count">{formatNumber(n, locale)}</span>
                   <span className="card-label">{label(key)}</span>
                 </Link>

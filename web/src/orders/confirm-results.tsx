@@ -64,14 +64,15 @@ export function ConfirmResults({ request, onClose }: { request: ConfirmRequest; 
 
   useEffect(() => {
     if (!watching) return;
-    if (waiting === 0 && current.isSuccess) {
+    // However watching ends (all answered, nothing to watch, or time up), the list and its counts are re-read.
+    const stop = () => {
       setWatching(false);
       invalidateOrderData(client);
-      return;
-    }
-    const timer = setTimeout(() => setWatching(false), Math.max(0, request.startedAt + WATCH_MS - Date.now()));
+    };
+    if (waiting === 0 && (current.isSuccess || orderIds.length === 0)) return stop();
+    const timer = setTimeout(stop, Math.max(0, request.startedAt + WATCH_MS - Date.now()));
     return () => clearTimeout(timer);
-  }, [waiting, watching, current.isSuccess, client, request.startedAt]);
+  }, [waiting, watching, current.isSuccess, orderIds.length, client, request.startedAt]);
 
   const mark: Record<Outcome, string> = { confirmed: '✓', already_confirmed: '✓', queued: '…', refused: '✕', not_found: '✕', failed: '✕' };
   return (

@@ -156,7 +156,6 @@ export function OrderListPage() {
   };
 
   const noConnection = connections.data?.length === 0;
-  const enabledConnections = connections.data ?? [];
 
   return (
     <>
@@ -170,7 +169,7 @@ export function OrderListPage() {
         </EmptyState>
       ) : (
         <>
-          {connections.data && <ImportNowBar connections={enabledConnections} {...(filters.connectionId ? { only: filters.connectionId } : {})} />}
+          {connections.data && <ImportNowBar connections={connections.data} {...(filters.connectionId ? { only: filters.connectionId } : {})} />}
 
           <form className="order-filters" onSubmit={search} role="search" aria-label={t('orders.filters.title')} data-testid="order-filters">
             <label className="filter">

@@ -1,9 +1,9 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useQueryClient } from '@tanstack/react-query';
 import { api, type Me } from '../api.ts';
 import { applyLocale, currentLocale, locales, type Locale } from '../i18n.ts';
 import { catalogs } from '../../../src/platform/i18n/index.ts';
+import { useSetMe } from '../session.ts';
 
 /**
  * 日本語 / 한국어 / English. Switches at once; when someone is signed in the choice is saved to
@@ -11,17 +11,14 @@ import { catalogs } from '../../../src/platform/i18n/index.ts';
  */
 export function LanguageSelect({ me }: { me?: Me | null }) {
   const { t } = useTranslation();
-  const client = useQueryClient();
+  const setMe = useSetMe();
   const id = useId();
   const change = async (locale: Locale) => {
     applyLocale(locale);
     if (!me) return;
-    const next: Me = { ...me, locale };
-    client.setQueryData(['me'], next);
+    setMe({ ...me, locale });
     try {
-      const saved = await api.patch<Me | { user: Me }>('/api/me', { locale });
-      const user = 'user' in saved ? saved.user : saved;
-      if (user && typeof user === 'object' && 'id' in user) client.setQueryData(['me'], user);
+      setMe(await api.patch<Me>('/api/me', { locale }));
     } catch {
       // shown in this language for now; the profile keeps the old one until the next change
     }
