@@ -6,6 +6,7 @@
  * read as absent.
  */
 import iconv from 'iconv-lite';
+import { invalidKeyText } from './codes.ts';
 import { readXml, XmlError } from './xml.ts';
 
 /** The answer could not be read as any 11st response shape. */
@@ -168,7 +169,6 @@ export function decodeOrderList(input: string | Answer): ListOutcome<OrderRecord
 
 // "해당 건이 없습니다." means empty; the unknown-key message also ends in 없습니다 and is not.
 const claimEmptyText = '없습니다';
-const invalidKeyText = 'OpenAPI Key';
 
 /** Claim-list family (`cancelorders`, `canceledorders`): "nothing found" is `-1` + `해당 건이 없습니다.` */
 export function decodeClaimList(input: string | Answer): ListOutcome<ClaimRecord> {

@@ -163,7 +163,8 @@ const commonCodes: Readonly<Record<string, MarketplaceErrorKind>> = {
 /** Result codes that are worth an immediate retry (the guide: "re-query and retry"). */
 export const transientResultCodes: ReadonlySet<string> = new Set(['-3207', '-3311']);
 
-const invalidKeyText = 'OpenAPI Key';
+/** Part of the unknown-key message on every endpoint family (`OpenAPI Key 에 해당하는 유저가 없습니다.`). */
+export const invalidKeyText = 'OpenAPI Key';
 const alreadyCancelledText = '이미 취소 완료';
 // Product reads answer maintenance as `Products/message` without a code.
 const maintenanceText = '서버 점검';

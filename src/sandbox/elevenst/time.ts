@@ -36,12 +36,6 @@ export function kstDay(ms: number): string {
   return `${p.y}${p.mo}${p.d}`;
 }
 
-/** `YYYYMMDDhhmm` in KST. */
-export function kstStamp12(ms: number): string {
-  const p = kstParts(ms);
-  return `${p.y}${p.mo}${p.d}${p.h}${p.mi}`;
-}
-
 function fromKstFields(y: number, mo: number, d: number, h: number, mi: number): number | null {
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59) return null;
   const utc = Date.UTC(y, mo - 1, d, h, mi);
