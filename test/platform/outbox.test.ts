@@ -117,4 +117,63 @@ describe.each(testDialects)('outbox on $name', ({ create }) => {
     expect([...running.values()].every((n) => n === 1)).toBe(true);
     expect(running.size).toBe(60);
   });
+
+  it('claims only the intents it sends now, so none waits claimed behind a slow call', async () => {
+    const slow = createOutbox({ db: scratch.database.db, queue, log: silentLog, concurrency: 2 });
+    let maxSending = 0;
+    slow.register('slow', async () => {
+      maxSending = Math.max(maxSending, (await slow.list({ sellerIds: [SELLER], status: 'sending' })).length);
+      await new Promise((r) => setTimeout(r, 30));
+    });
+    for (let i = 0; i < 10; i++) await slow.add(scratch.database.db, { kind: 'slow', key: `slow${i}`, sellerId: SELLER, payload: { i } });
+    expect(await slow.dispatch()).toBe(10);
+    expect(maxSending).toBeGreaterThan(0);
+    expect(maxSending).toBeLessThanOrEqual(2);
+    expect(await slow.list({ sellerIds: [SELLER], status: 'done' })).toHaveLength(10);
+  });
+
+  it('keeps an intent whose call outlasts the lease: the lease is renewed, a second dispatcher does not send it again', async () => {
+    const first = createOutbox({ db: scratch.database.db, queue, log: silentLog, leaseMs: 300 });
+    const second = createOutbox({ db: scratch.database.db, queue, log: silentLog, leaseMs: 300 });
+    let calls = 0;
+    const handler = async () => {
+      calls++;
+      await new Promise((r) => setTimeout(r, 1200));
+    };
+    first.register('slow', handler);
+    second.register('slow', handler);
+    const { id } = await first.add(scratch.database.db, { kind: 'slow', key: 'slow-1', sellerId: SELLER, payload: {} });
+    const sending = first.dispatch();
+    await waitFor('claimed', async () => (await first.get([SELLER], id))?.status === 'sending');
+    for (let i = 0; i < 5; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      expect(await second.dispatch()).toBe(0);
+    }
+    await sending;
+    expect(calls).toBe(1);
+    expect(await first.get([SELLER], id)).toMatchObject({ status: 'done', attempts: 1 });
+  });
+
+  it('does not let a dispatcher that lost its claim record its result over the one now sending', async () => {
+    const db = scratch.database.db;
+    const first = createOutbox({ db, queue, log: silentLog, baseDelayMs: 50 });
+    const second = createOutbox({ db, queue, log: silentLog });
+    let failFirst!: () => void;
+    let finishSecond!: () => void;
+    first.register('x', () => new Promise<void>((_resolve, reject) => (failFirst = () => reject(new Error('timed out')))));
+    second.register('x', () => new Promise<void>((resolve) => (finishSecond = resolve)));
+    const { id } = await first.add(db, { kind: 'x', key: 'x-stale', sellerId: SELLER, payload: {} });
+    const stale = first.dispatch();
+    await waitFor('claimed by the first', async () => (await first.get([SELLER], id))?.status === 'sending');
+    // The first dispatcher stalled past its lease: the second takes the intent over.
+    await db.updateTable('outbox').set({ lease_until: new Date(Date.now() - 1000).toISOString() }).where('id', '=', id).execute();
+    const fresh = second.dispatch();
+    await waitFor('claimed by the second', async () => (await second.get([SELLER], id))?.attempts === 2);
+    failFirst();
+    await stale;
+    expect(await second.get([SELLER], id)).toMatchObject({ status: 'sending', attempts: 2, lastErrorMessage: null });
+    finishSecond();
+    expect(await fresh).toBe(1);
+    expect(await second.get([SELLER], id)).toMatchObject({ status: 'done', attempts: 2, lastErrorMessage: null });
+  });
 });

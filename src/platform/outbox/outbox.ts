@@ -1,8 +1,8 @@
-import { PostgresAdapter } from 'kysely';
+import { PostgresAdapter, type ExpressionBuilder } from 'kysely';
 import type { Logger } from '../log/logger.ts';
 import { newId, toIso, type DialectName } from '../db/dialect.ts';
-import type { Db, DbOrTx } from '../db/schema.ts';
-import type { JobQueue } from '../queue/queue.ts';
+import type { DatabaseSchema, Db, DbOrTx } from '../db/schema.ts';
+import { backoffDelay, type JobQueue } from '../queue/queue.ts';
 
 /**
  * The outbox: every call that changes a mall (confirm, tracking push, stock update, claim answers)
@@ -26,6 +26,8 @@ export interface OutboxTable {
   attempts: number;
   next_attempt_at: string;
   lease_until: string | null;
+  /** The claim token of the dispatcher sending it (status 'sending'). */
+  claimed_by: string | null;
   last_error_code: string | null;
   last_error_message: string | null;
   created_at: string;
@@ -99,7 +101,11 @@ export interface OutboxOptions {
   maxDelayMs?: number;
   /** Attempts before a transient failure is kept as failed for a person to look at. */
   maxAttempts?: number;
-  /** How long a claimed intent belongs to one dispatcher. */
+  /**
+   * How long a claimed intent belongs to one dispatcher without renewal; renewed every third of it while
+   * the call runs, so a slow mall call (11st client: up to 4 tries of 30 s) never loses it to another.
+   * After a crash its intents are sent again at most this long later.
+   */
   leaseMs?: number;
   /** Intents sent at once by one dispatcher. */
   concurrency?: number;
@@ -141,78 +147,115 @@ export function createOutbox(opts: OutboxOptions) {
   const concurrency = opts.concurrency ?? 4;
   const handlers = new Map<string, OutboxHandler<unknown>>();
 
-  const retryDelay = (attempt: number) => {
-    const base = Math.min(maxDelayMs, baseDelayMs * 2 ** Math.max(0, attempt - 1));
-    return Math.round(base * (0.8 + 0.4 * Math.random()));
-  };
+  /** Due intents: pending ones whose time has come, and sending ones whose dispatcher died. */
+  const claimable = (t: string) => (eb: ExpressionBuilder<DatabaseSchema, 'outbox'>) =>
+    eb.or([eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', t)]), eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', t)])]);
 
-  /** Claims due intents: pending ones whose time has come, and sending ones whose dispatcher died. */
+  /** Claims up to `limit` due intents under a fresh token. */
   async function claim(limit: number): Promise<OutboxTable[]> {
-    const t = toIso(now());
-    const take = async (tx: Db): Promise<OutboxTable[]> => {
-      const due = await tx
-        .selectFrom('outbox')
-        .select('id')
-        .where((eb) => eb.or([eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', t)]), eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', t)])]))
-        .orderBy('next_attempt_at')
-        .limit(limit)
-        .$if(dialect === 'postgres', (qb) => qb.forUpdate().skipLocked())
-        .execute();
-      if (due.length === 0) return [];
-      return tx
-        .updateTable('outbox')
-        .set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1), lease_until: toIso(now() + leaseMs), updated_at: t }))
-        .where('id', 'in', due.map((d) => d.id))
-        // Re-checked on the row itself, so two dispatchers never send one intent at once.
-        .where((eb) => eb.or([eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', t)]), eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', t)])]))
-        .returningAll()
-        .execute();
-    };
-    // As in the SQL job queue: one transaction with SKIP LOCKED on PostgreSQL; none on SQLite, where a
-    // deferred transaction that read first fails at once with SQLITE_BUSY if another process writes.
-    return dialect === 'postgres' ? db.transaction().execute(take) : take(db);
+    for (let tries = 0; tries < 5; tries++) {
+      const t = toIso(now());
+      const token = newId();
+      const take = async (tx: Db): Promise<{ due: number; rows: OutboxTable[] }> => {
+        const due = await tx
+          .selectFrom('outbox')
+          .select('id')
+          .where(claimable(t))
+          .orderBy('next_attempt_at')
+          .limit(limit)
+          .$if(dialect === 'postgres', (qb) => qb.forUpdate().skipLocked())
+          .execute();
+        if (due.length === 0) return { due: 0, rows: [] };
+        const rows = await tx
+          .updateTable('outbox')
+          .set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1), lease_until: toIso(now() + leaseMs), claimed_by: token, updated_at: t }))
+          .where('id', 'in', due.map((d) => d.id))
+          // Re-checked on the row itself, so two dispatchers never send one intent at once.
+          .where(claimable(t))
+          .returningAll()
+          .execute();
+        return { due: due.length, rows };
+      };
+      // As in the SQL job queue: one transaction with SKIP LOCKED on PostgreSQL; none on SQLite, where a
+      // deferred transaction that read first fails at once with SQLITE_BUSY if another process writes.
+      const { due, rows } = dialect === 'postgres' ? await db.transaction().execute(take) : await take(db);
+      // Another dispatcher took every row we saw between our read and our update: look again.
+      if (rows.length > 0 || due === 0) return rows;
+    }
+    return [];
   }
 
   async function send(row: OutboxTable): Promise<void> {
     const handler = handlers.get(row.kind);
+    const token = row.claimed_by!;
     const t = () => toIso(now());
-    const settle = (changes: Partial<OutboxTable>) =>
-      db.updateTable('outbox').set({ ...changes, lease_until: null, updated_at: t() }).where('id', '=', row.id).where('status', '=', 'sending').execute();
+    const settle = async (changes: Partial<OutboxTable>) => {
+      const r = await db
+        .updateTable('outbox')
+        .set({ ...changes, lease_until: null, claimed_by: null, updated_at: t() })
+        .where('id', '=', row.id)
+        .where('status', '=', 'sending')
+        .where('claimed_by', '=', token)
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) === 0) log.warn({ outbox: row.id, kind: row.kind, status: changes.status }, 'outbox intent was taken over by another dispatcher; this result is not recorded');
+    };
     if (!handler) {
       await settle({ status: 'failed', last_error_code: 'NO_HANDLER', last_error_message: `no handler for ${row.kind} in this process` });
       return;
     }
+    const heartbeat = setInterval(() => {
+      db.updateTable('outbox')
+        .set({ lease_until: toIso(now() + leaseMs), updated_at: t() })
+        .where('id', '=', row.id)
+        .where('status', '=', 'sending')
+        .where('claimed_by', '=', token)
+        .executeTakeFirst()
+        .then((r) => {
+          if (Number(r.numUpdatedRows) === 0) log.warn({ outbox: row.id, kind: row.kind }, 'outbox lease lost while sending');
+        })
+        .catch((err: unknown) => log.warn({ err, outbox: row.id }, 'outbox lease renewal failed'));
+    }, Math.max(250, Math.floor(leaseMs / 3)));
+    let failure: { err: unknown } | undefined;
     try {
       await handler(JSON.parse(row.payload), { id: row.id, kind: row.kind, attempt: row.attempts, sellerId: row.seller_id, connectionId: row.connection_id });
-      await settle({ status: 'done', done_at: t(), last_error_code: null, last_error_message: null });
     } catch (err) {
-      const permanent = err instanceof OutboxPermanentError;
-      const code = permanent ? err.code : ((err as { mallCode?: string; kind?: string }).mallCode ?? (err as { kind?: string }).kind ?? 'ERROR');
-      const message = (err as Error)?.message ?? String(err);
-      const giveUp = permanent || row.attempts >= maxAttempts;
-      await settle(
-        giveUp
-          ? { status: 'failed', last_error_code: code, last_error_message: message }
-          : { status: 'pending', next_attempt_at: toIso(now() + retryDelay(row.attempts)), last_error_code: code, last_error_message: message },
-      );
-      log.warn({ outbox: row.id, kind: row.kind, attempt: row.attempts, code, failed: giveUp }, giveUp ? 'outbox intent failed; kept for a person to resend' : 'outbox intent failed; will retry');
+      failure = { err };
+    } finally {
+      clearInterval(heartbeat);
     }
+    if (!failure) {
+      await settle({ status: 'done', done_at: t(), last_error_code: null, last_error_message: null });
+      return;
+    }
+    const { err } = failure;
+    const permanent = err instanceof OutboxPermanentError;
+    const code = permanent ? err.code : ((err as { mallCode?: string; kind?: string }).mallCode ?? (err as { kind?: string }).kind ?? 'ERROR');
+    const message = (err as Error)?.message ?? String(err);
+    const giveUp = permanent || row.attempts >= maxAttempts;
+    await settle(
+      giveUp
+        ? { status: 'failed', last_error_code: code, last_error_message: message }
+        : { status: 'pending', next_attempt_at: toIso(now() + backoffDelay(baseDelayMs, row.attempts, maxDelayMs)), last_error_code: code, last_error_message: message },
+    );
+    log.warn({ outbox: row.id, kind: row.kind, attempt: row.attempts, code, failed: giveUp }, giveUp ? 'outbox intent failed; kept for a person to resend' : 'outbox intent failed; will retry');
   }
 
   /** Sends due intents until none is left (bounded per run so a job never runs for ever). */
   async function dispatch(): Promise<number> {
     let sent = 0;
-    for (let round = 0; round < 50; round++) {
-      const batch = await claim(concurrency * 4);
-      if (batch.length === 0) break;
-      const queueOfRows = [...batch];
-      await Promise.all(
-        Array.from({ length: Math.min(concurrency, batch.length) }, async () => {
-          for (let row = queueOfRows.shift(); row; row = queueOfRows.shift()) await send(row);
-        }),
-      );
-      sent += batch.length;
-    }
+    const budget = 200 * concurrency;
+    // Each of `concurrency` slots claims one intent when it is free to send it: nothing claimed waits
+    // behind a slow call while its lease runs.
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (sent < budget) {
+          const [row] = await claim(1);
+          if (!row) return;
+          sent++;
+          await send(row);
+        }
+      }),
+    );
     return sent;
   }
 

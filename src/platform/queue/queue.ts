@@ -62,8 +62,9 @@ export const JOB_DEFAULTS = { attempts: 5, backoffMs: 1000 } as const;
 /** Longest retry delay, so a job that failed many times is still retried within the hour. */
 export const MAX_BACKOFF_MS = 60 * 60 * 1000;
 
-export function backoffDelay(backoffMs: number, attempt: number, random: () => number = Math.random): number {
-  const base = Math.min(backoffMs * 2 ** Math.max(0, attempt - 1), MAX_BACKOFF_MS);
+/** The delay before retry number `attempt` (1 = the first retry): doubles per attempt up to `maxMs`, with jitter. */
+export function backoffDelay(backoffMs: number, attempt: number, maxMs: number = MAX_BACKOFF_MS, random: () => number = Math.random): number {
+  const base = Math.min(backoffMs * 2 ** Math.max(0, attempt - 1), maxMs);
   // ±20% jitter keeps many failing jobs from retrying in lock step.
   return Math.round(base * (0.8 + 0.4 * random()));
 }
