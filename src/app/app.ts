@@ -65,9 +65,10 @@ export async function createApp(config: Config, role: Role, log: Logger): Promis
     modules,
     http,
     async start() {
+      // Listen first: on a taken port the process fails before its workers have claimed any job.
+      const url = http ? await http.listen({ port: config.port, host: config.host }) : undefined;
       if (role !== 'api') await queue.start();
-      if (!http) return undefined;
-      return http.listen({ port: config.port, host: config.host });
+      return url;
     },
     stop() {
       stopped ??= (async () => {

@@ -52,7 +52,8 @@ export async function runDemo(config: Config, log: Logger, opts: DemoOptions): P
     queue: { ...config.queue, prefix: 'smartship-demo' },
     admin: DEMO_OWNER,
   };
-  let app: App;
+  let app: App | undefined;
+  let url: string | undefined;
   try {
     app = await createApp(demoConfig, 'all', log);
     const owner = demoConfig.admin!;
@@ -74,11 +75,14 @@ export async function runDemo(config: Config, log: Logger, opts: DemoOptions): P
       });
     }
     await app.modules.accounts.signOut(caller, { ip: null, userAgent: 'smartship demo' });
+    url = await app.start();
   } catch (err) {
+    // A taken port, for one: leave no sandbox process or open database behind.
+    await app?.stop().catch(() => undefined);
     sandbox.child.kill('SIGTERM');
     throw err;
   }
-  const url = await app.start();
+  const running = app;
   const shown = url?.replace('://0.0.0.0', '://localhost').replace('://[::]', '://localhost');
   process.stdout.write(
     `\nSmartShip demo is running.\n` +
@@ -89,10 +93,10 @@ export async function runDemo(config: Config, log: Logger, opts: DemoOptions): P
       `Stop with Ctrl+C.\n\n`,
   );
   return {
-    app,
+    app: running,
     url: url!,
     async stop() {
-      await app.stop();
+      await running.stop();
       await new Promise<void>((done) => {
         if (sandbox.child.exitCode !== null) return done();
         sandbox.child.on('exit', () => done());
