@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { HttpServer } from '../../platform/http/server.ts';
-import { errorResponses as errors, noContent } from '../../platform/http/schemas.ts';
+import { errorResponses as errors, idParams, noContent } from '../../platform/http/schemas.ts';
 import { clearSessionCookies, requestMeta, setSessionCookies } from './auth.ts';
 import { limits, locales, roles } from './domain.ts';
 import type { AccountService } from './service.ts';
@@ -11,7 +11,6 @@ const password = z.string().min(limits.passwordMin, { error: `expected at least 
 const name = z.string().trim().min(1).max(200);
 const locale = z.enum(locales);
 const role = z.enum(roles);
-const id = z.object({ id: z.string().min(1).max(64) });
 
 const me = z
   .object({ id: z.string(), email: z.string(), name: z.string(), role, locale, seller: z.object({ id: z.string(), name: z.string() }).nullable() })
@@ -120,7 +119,7 @@ export function registerAccountRoutes(app: HttpServer, accounts: AccountService)
     tokens: await accounts.listApiTokens(req.scope),
   }));
 
-  app.delete('/api/tokens/:id', { schema: { tags: ['tokens'], summary: 'Revoke an API token', params: id, response: noContent } }, async (req, reply) => {
+  app.delete('/api/tokens/:id', { schema: { tags: ['tokens'], summary: 'Revoke an API token', params: idParams, response: noContent } }, async (req, reply) => {
     await accounts.revokeApiToken(req.scope, req.params.id, requestMeta(req));
     return reply.status(204).send(null);
   });
@@ -148,7 +147,7 @@ export function registerAccountRoutes(app: HttpServer, accounts: AccountService)
       schema: {
         tags: ['users'],
         summary: "Change a user's role, name, or disable them (owner, admin); the last owner stays",
-        params: id,
+        params: idParams,
         body: z.object({ role: role.optional(), disabled: z.boolean().optional(), name: name.optional() }),
         response: { 200: z.object({ user }), ...errors },
       },

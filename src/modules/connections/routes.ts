@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { HttpServer } from '../../platform/http/server.ts';
-import { errorResponses as errors } from '../../platform/http/schemas.ts';
+import { errorResponses as errors, idParams, noContent } from '../../platform/http/schemas.ts';
 import type { Locale } from '../../platform/i18n/index.ts';
 import { mallIds } from '../../marketplaces/registry.ts';
 import type { MallId } from '../../marketplaces/types.ts';
@@ -48,7 +48,6 @@ const connection = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
-const byId = z.object({ id: z.string().min(1).max(64) });
 const tags = ['connections'];
 
 /** Shopping mall API settings (Orders › Shopping mall integration). */
@@ -89,7 +88,7 @@ export function registerConnectionRoutes(app: HttpServer, connections: Connectio
     async (req) => connections.testCredentials(req.scope, req.body, await localeOf(req.scope)),
   );
 
-  app.get('/api/connections/:id', { schema: { tags, summary: 'One connection', params: byId, response: { 200: connection, ...errors } } }, async (req) =>
+  app.get('/api/connections/:id', { schema: { tags, summary: 'One connection', params: idParams, response: { 200: connection, ...errors } } }, async (req) =>
     connections.get(req.scope, req.params.id),
   );
 
@@ -99,7 +98,7 @@ export function registerConnectionRoutes(app: HttpServer, connections: Connectio
       schema: {
         tags,
         summary: 'Change a connection’s name, shop ID, address, enabled flag or options',
-        params: byId,
+        params: idParams,
         body: z.object({ name: z.string().trim().min(1).max(100).optional(), shopId: shopId.optional(), baseUrl: baseUrl.optional(), enabled: z.boolean().optional(), options: options.optional() }),
         response: { 200: connection, ...errors },
       },
@@ -109,7 +108,7 @@ export function registerConnectionRoutes(app: HttpServer, connections: Connectio
 
   app.delete(
     '/api/connections/:id',
-    { schema: { tags, summary: 'Delete a connection; the orders it imported are kept', params: byId, response: { 204: z.null(), ...errors } } },
+    { schema: { tags, summary: 'Delete a connection; the orders it imported are kept', params: idParams, response: noContent } },
     async (req, reply) => {
       await connections.remove(req.scope, req.params.id, requestMeta(req));
       return reply.status(204).send(null);
@@ -118,13 +117,13 @@ export function registerConnectionRoutes(app: HttpServer, connections: Connectio
 
   app.put(
     '/api/connections/:id/api-key',
-    { schema: { tags, summary: 'Replace the API key', params: byId, body: z.object({ apiKey }), response: { 200: connection, ...errors } } },
+    { schema: { tags, summary: 'Replace the API key', params: idParams, body: z.object({ apiKey }), response: { 200: connection, ...errors } } },
     async (req) => connections.replaceApiKey(req.scope, req.params.id, req.body.apiKey, requestMeta(req)),
   );
 
   app.post(
     '/api/connections/:id/test',
-    { schema: { tags, summary: 'Connection test of a saved connection; the result is stored on it', params: byId, response: { 200: test, ...errors } } },
+    { schema: { tags, summary: 'Connection test of a saved connection; the result is stored on it', params: idParams, response: { 200: test, ...errors } } },
     async (req) => connections.test(req.scope, req.params.id, await localeOf(req.scope)),
   );
 }

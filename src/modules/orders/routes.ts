@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import type { HttpServer } from '../../platform/http/server.ts';
-import { errorResponses as errors } from '../../platform/http/schemas.ts';
+import { errorResponses as errors, idParams } from '../../platform/http/schemas.ts';
 import { requestMeta } from '../accounts/auth.ts';
 import { lineStatuses, saleRefusalReasons } from './domain.ts';
 import type { OrderService } from './service.ts';
 
-const byId = z.object({ id: z.string().min(1).max(64) });
 const iso = z.iso.datetime({ offset: true, error: 'expected an ISO-8601 date-time, e.g. 2026-05-01T00:00:00Z' });
 const money = z.number().int();
 
@@ -91,7 +90,7 @@ const tags = ['orders'];
 export function registerOrderRoutes(app: HttpServer, orders: OrderService): void {
   app.post(
     '/api/connections/:id/import',
-    { schema: { tags, summary: 'Import now: queues an import run of the connection and answers with its id at once', params: byId, response: { 202: z.object({ runId: z.string() }), ...errors } } },
+    { schema: { tags, summary: 'Import now: queues an import run of the connection and answers with its id at once', params: idParams, response: { 202: z.object({ runId: z.string() }), ...errors } } },
     async (req, reply) => reply.status(202).send(await orders.importNow(req.scope, req.params.id)),
   );
 
@@ -101,7 +100,7 @@ export function registerOrderRoutes(app: HttpServer, orders: OrderService): void
       schema: {
         tags,
         summary: 'Re-import one order by its mall order number (every line, whatever its status)',
-        params: byId,
+        params: idParams,
         body: z.object({ mallOrderNo: z.string().trim().regex(/^\d{1,30}$/, { error: 'expected the mall’s order number (digits)' }) }),
         response: { 202: z.object({ runId: z.string() }), ...errors },
       },
@@ -115,7 +114,7 @@ export function registerOrderRoutes(app: HttpServer, orders: OrderService): void
       schema: {
         tags,
         summary: 'The connection’s last import runs, newest first',
-        params: byId,
+        params: idParams,
         querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).optional() }),
         response: { 200: z.object({ items: z.array(run) }), ...errors },
       },
@@ -123,7 +122,7 @@ export function registerOrderRoutes(app: HttpServer, orders: OrderService): void
     async (req) => ({ items: await orders.listRuns(req.scope, req.params.id, req.query.limit) }),
   );
 
-  app.get('/api/import-runs/:id', { schema: { tags, summary: 'One import run: windows, counts, calls and errors', params: byId, response: { 200: run, ...errors } } }, async (req) =>
+  app.get('/api/import-runs/:id', { schema: { tags, summary: 'One import run: windows, counts, calls and errors', params: idParams, response: { 200: run, ...errors } } }, async (req) =>
     orders.getRun(req.scope, req.params.id),
   );
 
@@ -159,7 +158,7 @@ export function registerOrderRoutes(app: HttpServer, orders: OrderService): void
       schema: {
         tags,
         summary: 'One order with its lines, bundles, timeline and raw records',
-        params: byId,
+        params: idParams,
         response: {
           200: z.object({
             id: z.string(),
@@ -200,7 +199,7 @@ export function registerOrderRoutes(app: HttpServer, orders: OrderService): void
 
   app.post(
     '/api/order-lines/:id/cancel/approve',
-    { schema: { tags, summary: 'Approve the buyer’s cancel request (취소승인)', params: byId, response: { 202: z.object({ id: z.string(), result: z.literal('queued') }), ...errors } } },
+    { schema: { tags, summary: 'Approve the buyer’s cancel request (취소승인)', params: idParams, response: { 202: z.object({ id: z.string(), result: z.literal('queued') }), ...errors } } },
     async (req, reply) => reply.status(202).send(await orders.approveCancel(req.scope, req.params.id, requestMeta(req))),
   );
 
@@ -210,7 +209,7 @@ export function registerOrderRoutes(app: HttpServer, orders: OrderService): void
       schema: {
         tags,
         summary: 'Refuse the sale (판매불가) with a reason',
-        params: byId,
+        params: idParams,
         body: z.object({ reasonCode: z.enum(saleRefusalReasons), reason: z.string().trim().min(1).max(200) }),
         response: { 202: z.object({ id: z.string(), result: z.literal('queued') }), ...errors },
       },

@@ -10,3 +10,6 @@ export const errorResponses = { '4xx': errorBody };
 
 /** `response` for a route that answers 204 with no body. */
 export const noContent = { 204: z.null().describe('No content'), ...errorResponses };
+
+/** `:id` of a route: any stored id (UUIDs); a row of another seller answers 404, not 400. */
+export const idParams = z.object({ id: z.string().min(1).max(64) });
