@@ -24,4 +24,3 @@ export function createDashboardRegistry() {
   };
 }
 
-export type DashboardRegistry = ReturnType<typeof createDashboardRegistry>;

@@ -6,7 +6,6 @@ export type { ApiTokenView, AuditEntry, Locale, Me, Role, UserView } from './api
 /** A seller's user has one of the seller roles; warehouse staff belong to the hub's operator, not to a seller. */
 export const sellerRoles = ['owner', 'admin', 'operator'] as const satisfies readonly Role[];
 export const roles = [...sellerRoles, 'warehouse'] as const satisfies readonly Role[];
-export type SellerRole = (typeof sellerRoles)[number];
 
 export const locales = ['ja', 'ko', 'en'] as const satisfies readonly Locale[];
 

@@ -48,4 +48,3 @@ export function createConnectionRepo() {
     update: (db: DbOrTx, id: string, changes: Partial<ConnectionRow>) => db.updateTable('connections').set(changes).where('id', '=', id).execute(),
   };
 }
-export type ConnectionRepo = ReturnType<typeof createConnectionRepo>;

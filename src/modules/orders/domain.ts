@@ -59,7 +59,5 @@ export function eventForMallStatus(current: LineStatus, mallStatus: MallLineStat
   return null;
 }
 
-export type Claim = 'cancel_requested' | 'cancelled';
-
 /** 11st's sale-refusal reasons, in the hub's words (the adapter maps them to codes). */
 export const saleRefusalReasons = ['delivery_delay', 'wrong_product_info', 'sold_out', 'option_sold_out', 'buyer_changed_option', 'buyer_wrong_product', 'buyer_no_longer_wants', 'other'] as const;

@@ -17,10 +17,9 @@ export interface ImportSpan {
  * to now. The overlap re-reads the last stretch, so a line committed late on the mall's side is not
  * missed; the upsert makes the second sight of a line harmless.
  */
-export function importSpan(opts: { cursor: string | null; now: Date; overlapMs: number; lookbackMs: number; maxLookbackMs?: number }): ImportSpan {
+export function importSpan(opts: { cursor: string | null; now: Date; overlapMs: number; lookbackMs: number }): ImportSpan {
   const now = opts.now.getTime();
-  const earliest = now - (opts.maxLookbackMs ?? Number.POSITIVE_INFINITY);
-  const start = opts.cursor === null ? now - opts.lookbackMs : Math.max(Date.parse(opts.cursor) - opts.overlapMs, earliest);
+  const start = opts.cursor === null ? now - opts.lookbackMs : Date.parse(opts.cursor) - opts.overlapMs;
   return { from: iso(floorMinute(Math.min(start, now))), to: iso(ceilMinute(now)) };
 }
 
