@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryRateLimiter } from '../../src/platform/ratelimit/memory.ts';
@@ -111,25 +112,41 @@ describe.skipIf(!redisUrl)('redis token bucket (SMARTSHIP_TEST_REDIS_URL)', () =
   });
 
   it('sends the script in full when the server does not know its hash (first call, restart, SCRIPT FLUSH)', async () => {
-    // The server's answer with an empty script cache, once; flushing the real cache would disturb the
-    // other suites (BullMQ) that share this Redis server.
+    // A fresh client (the script never defined on it) through a relay that answers the first EVALSHA
+    // as a server with an empty script cache would; flushing the real cache would disturb the other
+    // suites (BullMQ) that share this Redis server.
+    const target = new URL(redisUrl as string);
+    const sent: string[] = [];
     let refused = 0;
-    const forgetful = new Proxy(a, {
-      get(target, prop, receiver) {
-        if (prop === 'evalsha' && refused === 0) {
-          return () => {
-            refused++;
-            return Promise.reject(new Error('NOSCRIPT No matching script. Please use EVAL.'));
-          };
+    const relay = createServer((client) => {
+      const server = connect(Number(target.port || 6379), target.hostname);
+      server.on('data', (chunk) => client.write(chunk));
+      client.on('data', (chunk) => {
+        const command = /^\*\d+\r\n\$\d+\r\n(\w+)/.exec(chunk.toString('latin1'))?.[1]?.toLowerCase();
+        if (command === 'eval' || command === 'evalsha') sent.push(command);
+        if (command === 'evalsha' && refused === 0) {
+          refused++;
+          client.write('-NOSCRIPT No matching script. Please use EVAL.\r\n');
+          return;
         }
-        const value: unknown = Reflect.get(target, prop, receiver);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
+        server.write(chunk);
+      });
+      client.on('close', () => server.destroy());
+      server.on('close', () => client.destroy());
     });
-    const time = fakeTime();
-    const limiter = createRedisRateLimiter({ redis: forgetful, keyPrefix: prefix, now: time.now, sleep: time.sleep });
-    expect(await passTimes(limiter, 'forgotten', 6, time)).toEqual([0, 0, 0, 0, 500, 1000]);
-    expect(refused).toBe(1);
+    await new Promise<void>((ready) => relay.listen(0, '127.0.0.1', ready));
+    const fresh = new Redis({ host: '127.0.0.1', port: (relay.address() as AddressInfo).port, db: Number(target.pathname.slice(1) || 0), maxRetriesPerRequest: 1 });
+    try {
+      const time = fakeTime();
+      const limiter = createRedisRateLimiter({ redis: fresh, keyPrefix: prefix, now: time.now, sleep: time.sleep });
+      expect(await passTimes(limiter, 'forgotten', 6, time)).toEqual([0, 0, 0, 0, 500, 1000]);
+      expect(refused).toBe(1);
+      // In full on the first call and again after NOSCRIPT; by hash otherwise.
+      expect(sent).toEqual(['eval', 'evalsha', 'eval', 'evalsha', 'evalsha', 'evalsha', 'evalsha']);
+    } finally {
+      fresh.disconnect();
+      await new Promise((closed) => relay.close(closed));
+    }
   });
 
   it('uses the Redis server clock when no clock is injected, and expires idle buckets', async () => {

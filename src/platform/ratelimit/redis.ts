@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { defaultTokenBucket, realSleep, validateBucket, type RateLimiter, type TokenBucketOptions } from './port.ts';
 
@@ -34,7 +33,10 @@ redis.call('PEXPIRE', KEYS[1], math.ceil(burst * 1000 / rate) + wait + 60000)
 return wait
 `;
 
-const TAKE_SHA = createHash('sha1').update(TAKE_SCRIPT).digest('hex');
+const TAKE_COMMAND = 'smartshipRateLimitTake';
+
+/** The client with the script as a command: `take(bucketKey, rate, burst, clock)` resolves to the wait in ms. */
+type WithTakeCommand = Redis & { [TAKE_COMMAND]: (key: string, rate: string, burst: string, clock: string) => Promise<number> };
 
 export interface RedisRateLimiterOptions extends TokenBucketOptions {
   redis: Redis;
@@ -49,19 +51,15 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
   validateBucket(rate, burst);
   const sleep = options.sleep ?? realSleep;
   const prefix = options.keyPrefix ?? 'smartship:ratelimit:';
-  const { redis } = options;
+  const redis = options.redis as WithTakeCommand;
+  // ioredis sends a defined command by its hash (EVALSHA), in full on a connection's first call and
+  // whenever the server answers NOSCRIPT (after a restart or SCRIPT FLUSH).
+  if (typeof redis[TAKE_COMMAND] !== 'function') redis.defineCommand(TAKE_COMMAND, { numberOfKeys: 1, lua: TAKE_SCRIPT });
 
   return {
     async take(key: string): Promise<void> {
       const clock = options.now ? String(options.now()) : '';
-      const args = [1, prefix + key, String(rate), String(burst), clock] as const;
-      // By its hash: the script is sent once per Redis server (again after a restart or SCRIPT FLUSH).
-      const wait = Number(
-        await redis.evalsha(TAKE_SHA, ...args).catch((err: unknown) => {
-          if (err instanceof Error && err.message.startsWith('NOSCRIPT')) return redis.eval(TAKE_SCRIPT, ...args);
-          throw err;
-        }),
-      );
+      const wait = Number(await redis[TAKE_COMMAND](prefix + key, String(rate), String(burst), clock));
       if (wait > 0) await sleep(wait);
     },
   };
