@@ -1,13 +1,14 @@
 import { useState } from 'react';
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { api, type AuditEntry, type AuditPage, type User } from '../api.ts';
+import { api, type AuditEntry, type AuditPage } from '../api.ts';
 import { formatDateTime } from '../format.ts';
 import { catalogs } from '../../../src/platform/i18n/index.ts';
 import { currentLocale } from '../i18n.ts';
 import { Button } from '../ui/form.tsx';
 import { LoadError, Loading, PageHeader } from '../ui/page.tsx';
 import { DataTable, type Column } from '../ui/table.tsx';
+import { useUsers } from './queries.ts';
 
 const PAGE_SIZE = 50;
 
@@ -44,7 +45,7 @@ export function AuditLogPage() {
   });
   const rows = log.data?.pages.flatMap((p) => p.entries) ?? [];
   // Entries name users by id; the seller's user list (same audience as this page) gives their names.
-  const users = useQuery({ queryKey: ['users'], queryFn: async () => (await api.get<{ users: User[] }>('/api/users')).users });
+  const users = useUsers();
   const userById = new Map((users.data ?? []).map((u) => [u.id, u]));
   const actorText = (r: AuditEntry) => {
     const user = r.actor.userId ? userById.get(r.actor.userId) : undefined;

@@ -95,12 +95,8 @@ export function TokensPage() {
       )}
       <ConfirmDialog
         open={revoking !== null}
-        message={
-          <>
-            {t('tokens.confirmRevoke', { name: revoking?.name ?? '' })}
-            {revoke.error && <span className="field-error block">{errorText(revoke.error)}</span>}
-          </>
-        }
+        message={t('tokens.confirmRevoke', { name: revoking?.name ?? '' })}
+        error={revoke.error}
         confirmLabel={t('tokens.revoke')}
         busy={revoke.isPending}
         onConfirm={() => revoking && revoke.mutate(revoking)}

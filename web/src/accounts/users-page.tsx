@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, type Role, type User } from '../api.ts';
 import { useErrorText } from '../errors.ts';
@@ -10,6 +10,7 @@ import { ConfirmDialog } from '../ui/confirm.tsx';
 import { Button, Field, FormError, Notice, SelectField } from '../ui/form.tsx';
 import { LoadError, Loading, PageHeader } from '../ui/page.tsx';
 import { DataTable, TableFilter, type Column } from '../ui/table.tsx';
+import { useUsers } from './queries.ts';
 
 const roles: Role[] = ['owner', 'admin', 'operator', 'warehouse'];
 const sellerRoles: Role[] = ['owner', 'admin', 'operator'];
@@ -64,7 +65,7 @@ export function UsersPage() {
   const errorText = useErrorText();
   const me = useMe().data;
   const locale = currentLocale();
-  const users = useQuery({ queryKey: ['users'], queryFn: async () => (await api.get<{ users: User[] }>('/api/users')).users });
+  const users = useUsers();
   const [filter, setFilter] = useState('');
   const [adding, setAdding] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
@@ -165,12 +166,8 @@ export function UsersPage() {
       )}
       <ConfirmDialog
         open={disabling !== null}
-        message={
-          <>
-            {t('users.confirmDisable', { name: disabling?.name ?? '' })}
-            {update.error && <span className="field-error block">{errorText(update.error)}</span>}
-          </>
-        }
+        message={t('users.confirmDisable', { name: disabling?.name ?? '' })}
+        error={update.error}
         confirmLabel={t('users.disable')}
         busy={update.isPending}
         onConfirm={() => disabling && update.mutate({ user: disabling, change: { disabled: true } })}

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api.ts';
 import { useErrorText } from '../errors.ts';
@@ -15,6 +15,7 @@ import { GuidePanel } from './guide-panel.tsx';
 import { TestResult } from './test-result.tsx';
 import { importRunsPath } from '../orders/types.ts';
 import { defaultOptions, malls, switches, type Connection, type ConnectionTest, type MallId } from './types.ts';
+import { useConnections } from './queries.ts';
 
 /** What the page shows besides the list: nothing, the mall choice, the form for a new connection, or an edit. */
 type Mode = { kind: 'list' } | { kind: 'choose' } | { kind: 'new'; mall: MallId } | { kind: 'edit'; id: string };
@@ -48,7 +49,7 @@ export function MallApiSettingsPage() {
   const client = useQueryClient();
   const errorText = useErrorText();
   const locale = currentLocale();
-  const connections = useQuery({ queryKey: ['connections', 'list'], queryFn: async () => (await api.get<{ items: Connection[] }>('/api/connections')).items });
+  const connections = useConnections();
   const [mode, setMode] = useState<Mode>({ kind: 'list' });
   const [notice, setNotice] = useState<string | null>(null);
   const [rowTest, setRowTest] = useState<{ name: string; test: ConnectionTest } | null>(null);
@@ -281,12 +282,8 @@ export function MallApiSettingsPage() {
 
       <ConfirmDialog
         open={deleting !== null}
-        message={
-          <>
-            {t('connections.confirmDelete', { name: deleting?.name ?? '' })}
-            {remove.error && <span className="field-error block">{errorText(remove.error)}</span>}
-          </>
-        }
+        message={t('connections.confirmDelete', { name: deleting?.name ?? '' })}
+        error={remove.error}
         confirmLabel={t('connections.delete')}
         busy={remove.isPending}
         onConfirm={() => deleting && remove.mutate(deleting)}

@@ -9,10 +9,10 @@ import { currentLocale, type Locale } from '../i18n.ts';
 import { Button, FormError, Notice } from '../ui/form.tsx';
 import { EmptyState, LoadError, Loading, PageHeader } from '../ui/page.tsx';
 import { DataTable, type Column } from '../ui/table.tsx';
-import type { Connection } from '../connections/types.ts';
 import { ImportNowBar } from './import-now.tsx';
 import { importRunsPath, runFinished, runPath, type ImportRun, type RunCall, type RunWindow } from './types.ts';
 import './orders.css';
+import { useConnections } from '../connections/queries.ts';
 
 const runBadge: Record<string, string> = { succeeded: 'badge-on', failed: 'badge-fail', running: 'badge-new', queued: 'badge-off', skipped: 'badge-off' };
 
@@ -42,7 +42,7 @@ export function ImportRunsPage() {
   const client = useQueryClient();
   const errorText = useErrorText();
   const [params, setParams] = useSearchParams();
-  const connections = useQuery({ queryKey: ['connections', 'list'], queryFn: async () => (await api.get<{ items: Connection[] }>('/api/connections')).items });
+  const connections = useConnections();
   const connectionId = params.get('connectionId') ?? connections.data?.[0]?.id ?? '';
   const connection = connections.data?.find((c) => c.id === connectionId);
   const runs = useQuery({
@@ -157,7 +157,7 @@ export function ImportRunPage() {
     queryFn: () => api.get<ImportRun>(`/api/import-runs/${encodeURIComponent(id)}`),
     refetchInterval: (q) => (q.state.data && !runFinished(q.state.data) ? 1000 : false),
   });
-  const connections = useQuery({ queryKey: ['connections', 'list'], queryFn: async () => (await api.get<{ items: Connection[] }>('/api/connections')).items });
+  const connections = useConnections();
   if (run.isPending) return <Loading />;
   if (run.isError) return <LoadError error={run.error} retry={() => void run.refetch()} />;
   const r = run.data;

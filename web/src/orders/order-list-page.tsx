@@ -8,12 +8,12 @@ import { formatDateTime, formatMoney, formatNumber } from '../format.ts';
 import { currentLocale } from '../i18n.ts';
 import { Button, FormError } from '../ui/form.tsx';
 import { EmptyState, LoadError, Loading, PageHeader } from '../ui/page.tsx';
-import type { Connection } from '../connections/types.ts';
 import { ConfirmResults, type ConfirmRequest } from './confirm-results.tsx';
 import { ImportNowBar } from './import-now.tsx';
 import { LineStatusCell, useMallStatusText } from './status.tsx';
 import { claimFilters, filtersFromSearch, filtersToApi, filtersToSearch, lineStatuses, mallStatuses, orderPath, type ConfirmResult, type LineCounts, type LineFilters, type LinePage, type OrderLine } from './types.ts';
 import './orders.css';
+import { useConnections } from '../connections/queries.ts';
 
 const PAGE = 100;
 
@@ -82,7 +82,7 @@ export function OrderListPage() {
   useEffect(() => setQ(filters.q ?? ''), [filters.q]);
   useEffect(() => setSelected(new Set()), [apiQs]);
 
-  const connections = useQuery({ queryKey: ['connections', 'list'], queryFn: async () => (await api.get<{ items: Connection[] }>('/api/connections')).items });
+  const connections = useConnections();
   const counts = useQuery({ queryKey: ['order-counts', countQs], queryFn: () => api.get<LineCounts>(`/api/order-lines/counts${countQs ? `?${countQs}` : ''}`) });
   const lines = useInfiniteQuery({
     queryKey: ['order-lines', apiQs],

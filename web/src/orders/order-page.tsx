@@ -9,11 +9,11 @@ import { currentLocale } from '../i18n.ts';
 import { ConfirmDialog } from '../ui/confirm.tsx';
 import { Button, FormError, Notice } from '../ui/form.tsx';
 import { LoadError, Loading, PageHeader } from '../ui/page.tsx';
-import type { Connection } from '../connections/types.ts';
 import { invalidateOrderData } from './import-now.tsx';
 import { HubStatusBadge, useMallStatusText } from './status.tsx';
 import { orderListPath, orderPath, saleRefusalReasons, type ConfirmResult, type LineEvent, type Order, type OrderLine, type SaleRefusalReason } from './types.ts';
 import './orders.css';
+import { useConnections } from '../connections/queries.ts';
 
 type Line = Order['lines'][number];
 
@@ -129,7 +129,7 @@ export function OrderPage() {
     queryFn: () => api.get<Order>(`/api/orders/${encodeURIComponent(id)}`),
     refetchInterval: Object.keys(pending).length > 0 ? 1000 : false,
   });
-  const connections = useQuery({ queryKey: ['connections', 'list'], queryFn: async () => (await api.get<{ items: Connection[] }>('/api/connections')).items });
+  const connections = useConnections();
 
   // A pending action is over when the line's status or error changed since it was sent.
   useEffect(() => {
@@ -402,12 +402,8 @@ export function OrderPage() {
 
       <ConfirmDialog
         open={approving !== null}
-        message={
-          <>
-            {approving && t('orders.order.approveQuestion', { lineNo: approving.mallLineNo, product: approving.productName })}
-            {approve.error && <span className="field-error block">{errorText(approve.error)}</span>}
-          </>
-        }
+        message={approving && t('orders.order.approveQuestion', { lineNo: approving.mallLineNo, product: approving.productName })}
+        error={approve.error}
         confirmLabel={t('orders.order.approveCancel')}
         busy={approve.isPending}
         onConfirm={() => approving && approve.mutate(approving)}

@@ -1,13 +1,15 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useErrorText } from '../errors.ts';
 import { Button } from './form.tsx';
 
 /**
  * A modal question in a native <dialog>: Esc or Cancel closes it, focus starts on Cancel so an
- * accidental Enter does not destroy anything.
+ * accidental Enter does not destroy anything. `error`, when the action failed, is shown under the question.
  */
-export function ConfirmDialog(props: { open: boolean; message: ReactNode; confirmLabel: string; onConfirm: () => void; onCancel: () => void; busy?: boolean }) {
+export function ConfirmDialog(props: { open: boolean; message: ReactNode; confirmLabel: string; onConfirm: () => void; onCancel: () => void; busy?: boolean; error?: unknown }) {
   const { t } = useTranslation();
+  const errorText = useErrorText();
   const ref = useRef<HTMLDialogElement>(null);
   const cancelRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
@@ -20,7 +22,10 @@ export function ConfirmDialog(props: { open: boolean; message: ReactNode; confir
   }, [props.open]);
   return (
     <dialog ref={ref} className="dialog" onCancel={(e) => (e.preventDefault(), props.onCancel())} aria-modal="true">
-      <p>{props.message}</p>
+      <p>
+        {props.message}
+        {props.error ? <span className="field-error block">{errorText(props.error)}</span> : null}
+      </p>
       <div className="dialog-actions">
         <Button ref={cancelRef} type="button" onClick={props.onCancel}>
           {t('common.cancel')}
