@@ -176,4 +176,20 @@ describe.each(testDialects)('outbox on $name', ({ create }) => {
     expect(await fresh).toBe(1);
     expect(await second.get([SELLER], id)).toMatchObject({ status: 'done', attempts: 2, lastErrorMessage: null });
   });
+
+  it('reopens an intent that ended, once, however many callers ask for it at the same time', async () => {
+    const db = scratch.database.db;
+    const intent = { kind: 'orders.confirm', key: 'confirm:c1:D9:P9', sellerId: SELLER, payload: { n: 1 } };
+    const { id } = await outbox.add(db, intent);
+    await db.updateTable('outbox').set({ status: 'failed', attempts: 3, last_error_code: '-1' }).where('id', '=', id).execute();
+    const answers = await Promise.all(Array.from({ length: 4 }, () => db.transaction().execute((tx) => outbox.add(tx, intent, { reopen: true }))));
+    expect(answers.map((a) => a.id)).toEqual([id, id, id, id]);
+    expect(answers.filter((a) => a.added)).toHaveLength(1);
+    expect(await outbox.list({ sellerIds: [SELLER] })).toEqual([expect.objectContaining({ id, status: 'pending', attempts: 0 })]);
+    // A pending intent is left as it is; without `reopen` an ended one is too.
+    expect(await outbox.add(db, intent, { reopen: true })).toEqual({ id, added: false });
+    await db.updateTable('outbox').set({ status: 'done' }).where('id', '=', id).execute();
+    expect(await outbox.add(db, intent)).toEqual({ id, added: false });
+    expect(await outbox.get([SELLER], id)).toMatchObject({ status: 'done' });
+  });
 });

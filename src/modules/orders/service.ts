@@ -570,48 +570,38 @@ export function createOrderService(deps: {
     /** Bulk confirm, whatever the automatic option says: one outbox intent per delivery number and product. */
     async confirm(scope: SellerScope, ids: string[], request?: RequestMeta): Promise<ConfirmResult[]> {
       ownSellerId(scope);
+      const unique = [...new Set(ids)];
+      if (unique.length === 0) return [];
+      const lines = new Map((await db.selectFrom('order_lines').selectAll().where('id', 'in', unique).where('seller_id', 'in', sellerIdsOf(scope)).execute()).map((l) => [l.id, l]));
       const results: ConfirmResult[] = [];
-      let queued = 0;
-      for (const id of [...new Set(ids)]) {
-        const line = await repo.lineById(db, sellerIdsOf(scope), id);
-        if (!line) {
-          results.push({ id, result: 'not_found', message: 'Order line not found' });
-          continue;
+      const queued: LineRow[] = [];
+      for (const id of unique) {
+        const line = lines.get(id);
+        if (!line) results.push({ id, result: 'not_found', message: 'Order line not found' });
+        else if (line.status === 'cancel_requested') results.push({ id, result: 'refused', reason: 'CANCEL_REQUESTED', message: 'The buyer asked to cancel this line: approve the cancel or wait for it to be withdrawn; it cannot be confirmed.' });
+        else if (line.status === 'cancelled') results.push({ id, result: 'refused', reason: 'CANCELLED', message: 'This line is cancelled; it cannot be confirmed.' });
+        else if (line.status !== 'new') results.push({ id, result: 'already_confirmed' });
+        else {
+          queued.push(line);
+          results.push({ id, result: 'queued' });
         }
-        if (line.status === 'cancel_requested') {
-          results.push({ id, result: 'refused', reason: 'CANCEL_REQUESTED', message: 'The buyer asked to cancel this line: approve the cancel or wait for it to be withdrawn; it cannot be confirmed.' });
-          continue;
-        }
-        if (line.status === 'cancelled') {
-          results.push({ id, result: 'refused', reason: 'CANCELLED', message: 'This line is cancelled; it cannot be confirmed.' });
-          continue;
-        }
-        if (line.status !== 'new') {
-          results.push({ id, result: 'already_confirmed' });
-          continue;
-        }
+      }
+      if (queued.length === 0) return results;
+      // One confirmation per delivery number and product, however many of its lines were asked for.
+      const groups = new Map<string, { line: LineRow; payload: ConfirmPayload }>();
+      for (const line of queued) {
         const productNo = confirmProductOf(line);
         const key = confirmKey(line.connection_id, line.delivery_no, productNo);
-        const payload: ConfirmPayload = { connectionId: line.connection_id, deliveryNo: line.delivery_no, productNo, requestedBy: scope.userId };
-        await db.transaction().execute(async (tx) => {
-          await tx.updateTable('order_lines').set({ confirm_error_code: null, confirm_error_message: null }).where('id', '=', line.id).execute();
-          const existing = await tx.selectFrom('outbox').select(['id', 'status']).where('key', '=', key).executeTakeFirst();
-          if (existing?.status === 'failed') {
-            await tx.updateTable('outbox').set({ status: 'pending', attempts: 0, next_attempt_at: toIso(now()), updated_at: toIso(now()) }).where('id', '=', existing.id).where('status', '=', 'failed').execute();
-          } else if (existing?.status === 'done') {
-            // The earlier intent ended without confirming (e.g. it was held back): ask again under a new key.
-            await outbox.add(tx, { kind: CONFIRM_KIND, key: `${key}:again:${newId()}`, sellerId: line.seller_id, connectionId: line.connection_id, payload });
-          } else {
-            await outbox.add(tx, { kind: CONFIRM_KIND, key, sellerId: line.seller_id, connectionId: line.connection_id, payload });
-          }
-        });
-        queued++;
-        results.push({ id, result: 'queued' });
+        if (!groups.has(key)) groups.set(key, { line, payload: { connectionId: line.connection_id, deliveryNo: line.delivery_no, productNo, requestedBy: scope.userId } });
       }
-      if (queued > 0) {
-        await deps.accounts.recordAudit(scope, 'orders.confirm_requested', null, { lines: results.filter((r) => r.result === 'queued').map((r) => r.id) }, { ...(request ? { request } : {}) });
-        await outbox.kick();
-      }
+      await db.transaction().execute(async (tx) => {
+        // A write first: see outbox.add on SQLite's write lock.
+        await tx.updateTable('order_lines').set({ confirm_error_code: null, confirm_error_message: null }).where('id', 'in', queued.map((l) => l.id)).execute();
+        // An earlier intent of the group that ended without confirming (failed, or held back) is reopened, never duplicated.
+        for (const [key, { line, payload }] of groups) await outbox.add(tx, { kind: CONFIRM_KIND, key, sellerId: line.seller_id, connectionId: line.connection_id, payload }, { reopen: true });
+        await deps.accounts.recordAudit(scope, 'orders.confirm_requested', null, { lines: queued.map((l) => l.id) }, { ...(request ? { request } : {}), db: tx });
+      });
+      await outbox.kick();
       return results;
     },
 

@@ -260,9 +260,25 @@ export function createOutbox(opts: OutboxOptions) {
   }
 
   return {
-    /** Writes an intent inside the caller's transaction; a second intent with the same key is a no-op. */
-    async add(tx: DbOrTx, intent: OutboxIntent): Promise<{ id: string; added: boolean }> {
+    /**
+     * Writes an intent inside the caller's transaction; a second intent with the same key is a no-op.
+     * With `reopen`, an intent of that key that ended (done or failed) is put back to be sent now, in
+     * one conditional update, so concurrent callers all land on that one row and the mall is asked once.
+     * `added` tells whether this call queued a send (a new or reopened intent).
+     */
+    async add(tx: DbOrTx, intent: OutboxIntent, o: { reopen?: boolean } = {}): Promise<{ id: string; added: boolean }> {
       const t = toIso(now());
+      if (o.reopen) {
+        // Written before anything is read: on SQLite a transaction that read first cannot take the write lock while another process writes.
+        const reopened = await tx
+          .updateTable('outbox')
+          .set({ status: 'pending', attempts: 0, next_attempt_at: t, payload: JSON.stringify(intent.payload ?? null), lease_until: null, claimed_by: null, done_at: null, updated_at: t })
+          .where('key', '=', intent.key)
+          .where('status', 'in', ['done', 'failed'])
+          .returning('id')
+          .executeTakeFirst();
+        if (reopened) return { id: reopened.id, added: true };
+      }
       const id = newId();
       const inserted = await tx
         .insertInto('outbox')

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../../src/sandbox/elevenst/server.ts';
 import { testDialects, type ScratchDatabase } from '../../helpers/databases.ts';
 import { Client, createSeller } from '../accounts/helpers.ts';
+import { confirmKey } from '../../../src/modules/orders/import-run.ts';
 import { connectSandbox, control, importNow, startOrdersHub, until, type OrdersHub, type Sandbox } from './helpers.ts';
 
 interface SandboxLine {
@@ -228,6 +229,44 @@ describe.each(testDialects)('confirmation and cancel requests on $name', ({ crea
       expect((await ownerB.get('/api/order-lines')).body.items).toEqual([]);
       expect((await ownerB.get('/api/order-lines/counts')).body.total).toBe(0);
     });
+  });
+
+  describe('confirming one delivery number and product again', () => {
+    it('sends one 발주확인 when two lines of the group are confirmed twice in quick succession after an intent that ended without confirming', async () => {
+      const sandbox = await startSandbox({ port: 0 });
+      try {
+        await control(sandbox, 'POST', 'orders', { apiKey: sandbox.apiKey, count: 1 });
+        const [first] = await sandboxLines(sandbox);
+        await control(sandbox, 'POST', 'orders', { apiKey: sandbox.apiKey, orders: [{ bundle: true, lines: [{ prdNo: first!.prdNo }, { prdNo: first!.prdNo }] }] });
+        const connectionId = await connectSandbox(hub.owner, sandbox, { autoConfirm: false });
+        expect((await importNow(hub.owner, connectionId)).status).toBe('succeeded');
+        const lines = await allLines(hub.owner, `&connectionId=${connectionId}`);
+        const [a, b] = lines.filter((l) => l.productNo === first!.prdNo && lines.some((o) => o.id !== l.id && o.deliveryNo === l.deliveryNo && o.productNo === l.productNo));
+        expect(a.deliveryNo).toBe(b.deliveryNo);
+        // An earlier intent of this group ended without confirming (it was held back by a cancel request since withdrawn).
+        const key = confirmKey(connectionId, a.deliveryNo, a.productNo);
+        const at = new Date().toISOString();
+        const sellerId = (await hub.db.selectFrom('order_lines').select('seller_id').where('id', '=', a.id).executeTakeFirstOrThrow()).seller_id;
+        await hub.db
+          .insertInto('outbox')
+          .values({ id: `held-${connectionId}`, seller_id: sellerId, connection_id: connectionId, kind: 'orders.confirm', key, payload: JSON.stringify({ connectionId, deliveryNo: a.deliveryNo, productNo: a.productNo, requestedBy: null }), status: 'done', attempts: 1, next_attempt_at: at, lease_until: null, claimed_by: null, last_error_code: null, last_error_message: null, created_at: at, updated_at: at, done_at: at })
+          .execute();
+
+        const answers = await Promise.all([hub.owner.post('/api/order-lines/confirm', { ids: [a.id, b.id] }), hub.owner.post('/api/order-lines/confirm', { ids: [b.id, a.id] })]);
+        expect(answers.map((r) => r.status)).toEqual([200, 200]);
+        for (const answer of answers) expect(answer.body.results.every((r: { result: string }) => r.result === 'queued' || r.result === 'already_confirmed')).toBe(true);
+        const statusOf = async (id: string) => (await hub.owner.get(`/api/orders/${a.orderId}`)).body.lines.find((l: { id: string }) => l.id === id).status;
+        await until('both lines confirmed', async () => (await statusOf(a.id)) === 'confirmed' && (await statusOf(b.id)) === 'confirmed');
+        // Let any second confirmation show up before counting.
+        await new Promise((r) => setTimeout(r, 1500));
+        const calls = (await reqpackagingCalls(sandbox)).filter((c) => c.path.includes(`/${a.mallOrderNo}/`));
+        expect(calls).toHaveLength(1);
+        const intents = await hub.db.selectFrom('outbox').select(['key', 'status']).where('connection_id', '=', connectionId).where('kind', '=', 'orders.confirm').execute();
+        expect(intents).toEqual([{ key, status: 'done' }]);
+      } finally {
+        await sandbox.close();
+      }
+    }, 60_000);
   });
 
   describe('scheduled imports', () => {
