@@ -1,7 +1,7 @@
 import { flag, isSet, isUniqueViolation, newId, toIso } from '../../platform/db/dialect.ts';
 import type { Db } from '../../platform/db/schema.ts';
 import type { SecretStore } from '../../platform/crypto/secrets.ts';
-import { AppError } from '../../platform/http/errors.ts';
+import { AppError, notFound } from '../../platform/http/errors.ts';
 import { translate, type Locale } from '../../platform/i18n/index.ts';
 import type { Logger } from '../../platform/log/logger.ts';
 import type { MarketplaceRegistry } from '../../marketplaces/registry.ts';
@@ -101,7 +101,7 @@ export function createConnectionService(deps: {
   async function load(scope: SellerScope, id: string): Promise<ConnectionRow> {
     ownSellerId(scope);
     const row = await repo.get(db, sellerIdsOf(scope), id);
-    if (!row) throw new AppError('NOT_FOUND', 404, 'Connection not found', undefined, 'errors.notFound');
+    if (!row) throw notFound('Connection');
     return row;
   }
 
@@ -280,7 +280,7 @@ export function createConnectionService(deps: {
     /** The decrypted key for the mall adapter (import, confirm, ship); never for an HTTP answer. */
     async contextFor(sellerIds: string[], id: string) {
       const row = await repo.get(db, sellerIds, id);
-      if (!row) throw new AppError('NOT_FOUND', 404, 'Connection not found');
+      if (!row) throw notFound('Connection');
       const apiKey = await secrets.reveal(row.api_key_secret_id);
       return { connectionId: id, ...(row.base_url ? { baseUrl: row.base_url } : {}), credentials: { shopId: row.shop_id, apiKey } };
     },

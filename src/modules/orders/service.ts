@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { newId, toCount, toIso } from '../../platform/db/dialect.ts';
 import type { Db } from '../../platform/db/schema.ts';
-import { AppError } from '../../platform/http/errors.ts';
+import { AppError, notFound } from '../../platform/http/errors.ts';
 import type { Logger } from '../../platform/log/logger.ts';
 import { OutboxPermanentError, type Outbox, type OutboxContext } from '../../platform/outbox/outbox.ts';
 import type { JobQueue } from '../../platform/queue/queue.ts';
@@ -10,7 +10,8 @@ import { isMarketplaceError, type MallId, type SaleRefusalReason } from '../../m
 import { ownSellerId, sellerIdsOf, type RequestMeta, type SellerScope } from '../accounts/domain.ts';
 import type { AccountService } from '../accounts/service.ts';
 import type { ConnectionService } from '../connections/service.ts';
-import { nextStatus, type LineStatus } from './domain.ts';
+import type { ConnectionOptions } from '../connections/domain.ts';
+import { canTake, IllegalTransition, nextStatus, type LineStatus } from './domain.ts';
 import { CONFIRM_KIND, confirmKey, confirmProductOf, createImportRun, event, type ConfirmPayload, type ImportSettings } from './import-run.ts';
 import { createOrderRepo, type LineRow, type RunRow, type RunTrigger } from './repo.ts';
 import type { ConfirmResult, LineView, RunView } from './api.ts';
@@ -117,7 +118,6 @@ function decodeCursor(cursor: string): [string, string] {
   throw new AppError('VALIDATION_FAILED', 400, 'cursor: expected the nextCursor of a previous page');
 }
 
-const notFound = (what: string) => new AppError('NOT_FOUND', 404, `${what} not found`, undefined, 'errors.notFound');
 
 /** Spreads connections with the same interval over a few seconds, so they do not all call the mall at once. */
 function jitterSeconds(connectionId: string, intervalSeconds: number): number {
@@ -322,23 +322,39 @@ export function createOrderService(deps: {
     }
   }
 
+  /** The import schedule a connection should have (none when it is gone, disabled or imports by hand only). */
+  async function applySchedule(connectionId: string, c: { enabled: boolean; options: ConnectionOptions } | undefined): Promise<void> {
+    if (!c || !c.enabled || !c.options.autoImport) {
+      await queue.unschedule(scheduleKey(connectionId));
+      return;
+    }
+    const seconds = c.options.importIntervalMinutes * 60;
+    await queue.schedule(scheduleKey(connectionId), IMPORT_JOB, { connectionId } satisfies ImportJobPayload, seconds + jitterSeconds(connectionId, seconds));
+  }
+
+  /**
+   * One mall action for one line, under the outbox's rules: done or already done gives the mall's
+   * answer; a retryable failure is thrown for the outbox to retry; any other is kept on the line and
+   * ends the intent.
+   */
+  async function lineAction<T extends { mallCode: string; mallMessage: string } | null>(line: LineRow, action: string, ctx: OutboxContext, send: () => Promise<T>): Promise<T | { mallCode: string; mallMessage: string }> {
+    try {
+      return await send();
+    } catch (err) {
+      if (!isMarketplaceError(err)) throw err;
+      if (err.kind === 'already_done') return { mallCode: err.mallCode ?? 'already_done', mallMessage: err.mallMessage ?? err.message };
+      if (err.retryable) throw err;
+      const code = err.mallCode ?? err.kind;
+      await recordLineError([line], 'action', code, err.mallMessage ?? err.message, { outboxId: ctx.id, action });
+      throw new OutboxPermanentError(code, err.mallMessage ?? err.message);
+    }
+  }
+
   async function sendApproveCancel(payload: { lineId: string; claimNo: string }, ctx: OutboxContext): Promise<void> {
     const line = await repo.lineById(db, [ctx.sellerId], payload.lineId);
     if (!line || line.status !== 'cancel_requested') return;
     const { context, adapter } = await contextOf(line.connection_id);
-    let ack: { mallCode: string; mallMessage: string };
-    try {
-      ack = await adapter.approveCancel(context, { claimNo: payload.claimNo, mallOrderNo: line.mall_order_no, mallLineNo: line.mall_line_no });
-    } catch (err) {
-      if (!isMarketplaceError(err)) throw err;
-      if (err.kind !== 'already_done') {
-        if (err.retryable) throw err;
-        const code = err.mallCode ?? err.kind;
-        await recordLineError([line], 'action', code, err.mallMessage ?? err.message, { outboxId: ctx.id, action: 'approveCancel' });
-        throw new OutboxPermanentError(code, err.mallMessage ?? err.message);
-      }
-      ack = { mallCode: err.mallCode ?? 'already_done', mallMessage: err.mallMessage ?? err.message };
-    }
+    const ack = await lineAction(line, 'approveCancel', ctx, () => adapter.approveCancel(context, { claimNo: payload.claimNo, mallOrderNo: line.mall_order_no, mallLineNo: line.mall_line_no }));
     const at = toIso(now());
     await db.transaction().execute(async (tx) => {
       const to = nextStatus('cancel_requested', 'cancelApproved');
@@ -350,25 +366,19 @@ export function createOrderService(deps: {
 
   async function sendRefuseSale(payload: { lineId: string; reasonCode: SaleRefusalReason; reason: string }, ctx: OutboxContext): Promise<void> {
     const line = await repo.lineById(db, [ctx.sellerId], payload.lineId);
-    if (!line || (line.status !== 'new' && line.status !== 'confirmed')) return;
+    if (!line || !canTake(line.status, 'saleRefused')) return;
     const { context, adapter } = await contextOf(line.connection_id);
-    let ack: { mallCode: string; mallMessage: string };
-    try {
-      ack = await adapter.refuseSale(context, { mallOrderNo: line.mall_order_no, mallLineNo: line.mall_line_no, reason: payload.reasonCode, detail: payload.reason });
-    } catch (err) {
-      if (!isMarketplaceError(err)) throw err;
-      if (err.kind === 'cancel_pending' || err.kind === 'order_changed') {
+    const ack = await lineAction(line, 'refuseSale', ctx, async () => {
+      try {
+        return await adapter.refuseSale(context, { mallOrderNo: line.mall_order_no, mallLineNo: line.mall_line_no, reason: payload.reasonCode, detail: payload.reason });
+      } catch (err) {
+        // The buyer asked to cancel meanwhile: the line becomes a cancel request, nothing to refuse.
+        if (!isMarketplaceError(err) || (err.kind !== 'cancel_pending' && err.kind !== 'order_changed')) throw err;
         await markCancelRequested([line], err.mallCode ?? err.kind, err.mallMessage ?? err.message, { outboxId: ctx.id, action: 'refuseSale' });
-        return;
+        return null;
       }
-      if (err.kind !== 'already_done') {
-        if (err.retryable) throw err;
-        const code = err.mallCode ?? err.kind;
-        await recordLineError([line], 'action', code, err.mallMessage ?? err.message, { outboxId: ctx.id, action: 'refuseSale' });
-        throw new OutboxPermanentError(code, err.mallMessage ?? err.message);
-      }
-      ack = { mallCode: err.mallCode ?? 'already_done', mallMessage: err.mallMessage ?? err.message };
-    }
+    });
+    if (!ack) return;
     const at = toIso(now());
     await db.transaction().execute(async (tx) => {
       const to = nextStatus(line.status, 'saleRefused');
@@ -434,8 +444,8 @@ export function createOrderService(deps: {
       }
       const trigger: RunTrigger = payload.mallOrderNo ? 'reimport' : payload.runId ? 'manual' : 'schedule';
       const leaseBusy = async () => {
-        const taken = await db.selectFrom('import_state').select(['lease_until']).where('connection_id', '=', connection.id).executeTakeFirst();
-        return taken?.lease_until != null && taken.lease_until >= toIso(now());
+        const state = await repo.getState(db, connection.id);
+        return state?.lease_until != null && state.lease_until >= toIso(now());
       };
       // A scheduled tick while another run holds the lease has nothing to add: that run covers the same orders.
       if (trigger === 'schedule' && (await leaseBusy())) return;
@@ -468,17 +478,11 @@ export function createOrderService(deps: {
 
     /** Keeps one connection's schedule in step with its enabled flag, automatic import and interval. */
     async syncSchedule(connectionId: string): Promise<void> {
-      const c = await deps.connections.forImport(connectionId);
-      if (!c || !c.enabled || !c.options.autoImport) {
-        await queue.unschedule(scheduleKey(connectionId));
-        return;
-      }
-      const seconds = c.options.importIntervalMinutes * 60;
-      await queue.schedule(scheduleKey(c.id), IMPORT_JOB, { connectionId: c.id } satisfies ImportJobPayload, seconds + jitterSeconds(c.id, seconds));
+      await applySchedule(connectionId, await deps.connections.forImport(connectionId));
     },
 
     async syncAllSchedules(): Promise<void> {
-      for (const c of await deps.connections.listAllForScheduling()) await this.syncSchedule(c.id);
+      for (const c of await deps.connections.listAllForScheduling()) await applySchedule(c.id, c);
     },
 
     async listRuns(scope: SellerScope, connectionId: string, limit = 20): Promise<RunView[]> {
@@ -632,7 +636,7 @@ export function createOrderService(deps: {
       ownSellerId(scope);
       const line = await loadLine(scope, id);
       if (line.status === 'cancel_requested') throw new AppError('CANCEL_REQUESTED', 409, 'The buyer asked to cancel this line: approve the cancel request instead of refusing the sale.', undefined, 'orders.errors.cancelRequested');
-      if (line.status !== 'new' && line.status !== 'confirmed') throw new AppError('ILLEGAL_TRANSITION', 409, `A line in status "${line.status}" cannot take "saleRefused".`, { status: line.status, event: 'saleRefused' }, 'orders.errors.illegalTransition');
+      if (!canTake(line.status, 'saleRefused')) throw new IllegalTransition(line.status, 'saleRefused');
       const at = toIso(now());
       await db.transaction().execute(async (tx) => {
         await outbox.add(tx, {
