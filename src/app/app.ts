@@ -44,7 +44,7 @@ export async function createApp(config: Config, role: Role, log: Logger): Promis
   const secrets = createSecretStore({ db: database.db, box: createSecretBox(keyring) });
   const queue = createJobQueue(config, database, log);
   const marketplaces = createMarketplaces(config, log);
-  const outbox = createOutbox({ db: database.db, queue, log });
+  const outbox = createOutbox({ db: database.db, dialect: database.dialect, queue, log });
   if (role !== 'api') await outbox.registerJobs();
 
   const http = role !== 'worker' ? createHttpServer({ log, trustProxy: config.trustProxy }) : undefined;

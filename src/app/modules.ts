@@ -11,8 +11,8 @@ import { registerAccountRoutes } from '../modules/accounts/routes.ts';
 import { createAccountService, type AccountService, type Clock } from '../modules/accounts/service.ts';
 import { registerConnectionRoutes } from '../modules/connections/routes.ts';
 import { createConnectionService, type ConnectionService } from '../modules/connections/service.ts';
-import { createMarketplaces, type Marketplaces } from './marketplaces.ts';
-import { createOutbox, type Outbox } from '../platform/outbox/outbox.ts';
+import type { Marketplaces } from './marketplaces.ts';
+import type { Outbox } from '../platform/outbox/outbox.ts';
 import { registerOrderJobs } from '../modules/orders/jobs.ts';
 import { registerOrderRoutes } from '../modules/orders/routes.ts';
 import { createOrderService, type OrderService } from '../modules/orders/service.ts';
@@ -25,10 +25,10 @@ export interface ModuleDeps {
   log: Logger;
   /** Tests pass one to move time; the real clock otherwise. */
   clock?: Clock;
-  /** Built by createApp (it closes them); built here with the config when absent. */
-  marketplaces?: Marketplaces;
+  /** Built by createApp, which closes them. */
+  marketplaces: Marketplaces;
   /** Built by createApp, which registers its dispatcher job in processes that run jobs. */
-  outbox?: Outbox;
+  outbox: Outbox;
 }
 
 /** The services of the business modules, for the modules built after them and for tests. */
@@ -43,7 +43,7 @@ const version = (JSON.parse(readFileSync(new URL('../../package.json', import.me
 /** Builds the business modules and registers their routes (when this process serves HTTP) and job handlers. */
 export async function registerModules(deps: ModuleDeps, http: HttpServer | undefined): Promise<Modules> {
   const accounts = createAccountService({ db: deps.database.db, log: deps.log, clock: deps.clock });
-  const marketplaces = deps.marketplaces ?? createMarketplaces(deps.config, deps.log);
+  const { marketplaces, outbox } = deps;
   const connections = createConnectionService({
     db: deps.database.db,
     secrets: deps.secrets,
@@ -54,7 +54,6 @@ export async function registerModules(deps: ModuleDeps, http: HttpServer | undef
     clock: deps.clock,
   });
 
-  const outbox = deps.outbox ?? createOutbox({ db: deps.database.db, queue: deps.queue, log: deps.log });
   const orders = createOrderService({
     db: deps.database.db,
     log: deps.log,

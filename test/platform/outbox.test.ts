@@ -14,7 +14,7 @@ describe.each(testDialects)('outbox on $name', ({ create }) => {
   beforeEach(async () => {
     scratch = await create();
     queue = createSqlQueue({ db: scratch.database.db, dialect: scratch.database.dialect, log: silentLog, pollMs: 20 });
-    outbox = createOutbox({ db: scratch.database.db, queue, log: silentLog, baseDelayMs: 50, maxAttempts: 3, pollSeconds: 1 });
+    outbox = createOutbox({ db: scratch.database.db, dialect: scratch.database.dialect, queue, log: silentLog, baseDelayMs: 50, maxAttempts: 3, pollSeconds: 1 });
   });
   afterEach(async () => {
     await queue.stop();
@@ -101,7 +101,7 @@ describe.each(testDialects)('outbox on $name', ({ create }) => {
   });
 
   it('never sends one intent from two dispatchers at once', async () => {
-    const second = createOutbox({ db: scratch.database.db, queue, log: silentLog });
+    const second = createOutbox({ db: scratch.database.db, dialect: scratch.database.dialect, queue, log: silentLog });
     const running = new Map<number, number>();
     let overlap = false;
     const handler = async (p: { i: number }) => {
@@ -119,7 +119,7 @@ describe.each(testDialects)('outbox on $name', ({ create }) => {
   });
 
   it('claims only the intents it sends now, so none waits claimed behind a slow call', async () => {
-    const slow = createOutbox({ db: scratch.database.db, queue, log: silentLog, concurrency: 2 });
+    const slow = createOutbox({ db: scratch.database.db, dialect: scratch.database.dialect, queue, log: silentLog, concurrency: 2 });
     let maxSending = 0;
     slow.register('slow', async () => {
       maxSending = Math.max(maxSending, (await slow.list({ sellerIds: [SELLER], status: 'sending' })).length);
@@ -133,8 +133,8 @@ describe.each(testDialects)('outbox on $name', ({ create }) => {
   });
 
   it('keeps an intent whose call outlasts the lease: the lease is renewed, a second dispatcher does not send it again', async () => {
-    const first = createOutbox({ db: scratch.database.db, queue, log: silentLog, leaseMs: 300 });
-    const second = createOutbox({ db: scratch.database.db, queue, log: silentLog, leaseMs: 300 });
+    const first = createOutbox({ db: scratch.database.db, dialect: scratch.database.dialect, queue, log: silentLog, leaseMs: 300 });
+    const second = createOutbox({ db: scratch.database.db, dialect: scratch.database.dialect, queue, log: silentLog, leaseMs: 300 });
     let calls = 0;
     const handler = async () => {
       calls++;
@@ -156,8 +156,8 @@ describe.each(testDialects)('outbox on $name', ({ create }) => {
 
   it('does not let a dispatcher that lost its claim record its result over the one now sending', async () => {
     const db = scratch.database.db;
-    const first = createOutbox({ db, queue, log: silentLog, baseDelayMs: 50 });
-    const second = createOutbox({ db, queue, log: silentLog });
+    const first = createOutbox({ db, dialect: scratch.database.dialect, queue, log: silentLog, baseDelayMs: 50 });
+    const second = createOutbox({ db, dialect: scratch.database.dialect, queue, log: silentLog });
     let failFirst!: () => void;
     let finishSecond!: () => void;
     first.register('x', () => new Promise<void>((_resolve, reject) => (failFirst = () => reject(new Error('timed out')))));

@@ -1,4 +1,4 @@
-import { PostgresAdapter, type ExpressionBuilder } from 'kysely';
+import { type ExpressionBuilder } from 'kysely';
 import type { Logger } from '../log/logger.ts';
 import { newId, toIso, type DialectName } from '../db/dialect.ts';
 import type { DatabaseSchema, Db, DbOrTx } from '../db/schema.ts';
@@ -91,8 +91,8 @@ export const OUTBOX_JOB = 'outbox.dispatch';
 
 export interface OutboxOptions {
   db: Db;
-  /** Read off `db` when not given. */
-  dialect?: DialectName;
+  /** PostgreSQL claims with FOR UPDATE SKIP LOCKED in a transaction; SQLite without one (see claim). */
+  dialect: DialectName;
   queue: JobQueue;
   log: Logger;
   now?: () => number;
@@ -113,10 +113,6 @@ export interface OutboxOptions {
   pollSeconds?: number;
 }
 
-/** The dialect of a Kysely instance, for callers that do not say (the composition root passes `database.dialect`). */
-function dialectOf(db: Db): DialectName {
-  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
-}
 
 function toEntry(row: OutboxTable): OutboxEntry {
   return {
@@ -138,7 +134,7 @@ function toEntry(row: OutboxTable): OutboxEntry {
 
 export function createOutbox(opts: OutboxOptions) {
   const { db, queue, log } = opts;
-  const dialect = opts.dialect ?? dialectOf(db);
+  const { dialect } = opts;
   const now = opts.now ?? Date.now;
   const baseDelayMs = opts.baseDelayMs ?? 5_000;
   const maxDelayMs = opts.maxDelayMs ?? 30 * 60_000;

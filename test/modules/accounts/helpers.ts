@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../../src/app/app.ts';
+import { createMarketplaces } from '../../../src/app/marketplaces.ts';
 import { registerModules, type Modules } from '../../../src/app/modules.ts';
+import { createOutbox } from '../../../src/platform/outbox/outbox.ts';
 import { loadConfig } from '../../../src/platform/config/config.ts';
 import { loadKeyring } from '../../../src/platform/crypto/keyring.ts';
 import { createSecretBox } from '../../../src/platform/crypto/secret-box.ts';
@@ -97,7 +99,9 @@ export async function startHubWithClock(scratch: ScratchDatabase, env: Record<st
   const queue = createJobQueue(config, database, captured.log);
   const http = createHttpServer({ log: captured.log });
   registerHealthRoutes(http, { db: database.dialect, queue: queue.kind, checks: {} });
-  const modules = await registerModules({ config, database, queue, secrets, log: captured.log, clock }, http);
+  const marketplaces = createMarketplaces(config, captured.log);
+  const outbox = createOutbox({ db: database.db, dialect: database.dialect, queue, log: captured.log });
+  const modules = await registerModules({ config, database, queue, secrets, log: captured.log, clock, marketplaces, outbox }, http);
   const url = await http.listen({ port: 0, host: '127.0.0.1' });
   return {
     url,
@@ -109,6 +113,7 @@ export async function startHubWithClock(scratch: ScratchDatabase, env: Record<st
     setupToken: () => setupTokenFrom(captured.text()),
     close: async () => {
       await http.close();
+      await marketplaces.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

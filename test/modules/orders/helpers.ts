@@ -43,7 +43,7 @@ export async function startOrdersHub(scratch: ScratchDatabase, env: Record<strin
   const database = scratch.database;
   const secrets = createSecretStore({ db: database.db, box: createSecretBox(loadKeyring({ masterKey: config.masterKey, dataDir, log })) });
   const queue = createJobQueue(config, database, log);
-  const outbox = createOutbox({ db: database.db, queue, log, baseDelayMs: 300, maxDelayMs: 2000, pollSeconds: 1 });
+  const outbox = createOutbox({ db: database.db, dialect: database.dialect, queue, log, baseDelayMs: 300, maxDelayMs: 2000, pollSeconds: 1 });
   await outbox.registerJobs();
   const rateLimiter = createMemoryRateLimiter({ ratePerSecond: 100, burst: 100 });
   const quick = { rateLimiter, ...timeouts, retry: { attempts: 2, baseDelayMs: 50, maxDelayMs: 200 } };
