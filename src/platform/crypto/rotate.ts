@@ -45,7 +45,7 @@ export async function rotateMasterKey(deps: { config: Pick<Config, 'masterKey' |
   log.info(
     { fromVersions, toVersion, reencrypted },
     `Re-encrypted ${reencrypted} secret(s) with master key version ${toVersion}` +
-      (fromVersions.length > 0 && skipped === 0 ? `; versions ${fromVersions.join(', ')} are no longer used and can be removed after a backup` : ''),
+      (fromVersions.length > 0 && skipped === 0 ? `; versions ${fromVersions.join(', ')} are no longer used; once every hub process has been restarted and this command run again, they can be removed after a backup` : ''),
   );
   return { fromVersions, toVersion, reencrypted };
 }
