@@ -8,5 +8,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // expect.poll waits 1 s by default: too short for a browser page on a loaded 2-core machine.
+    expect: { poll: { timeout: 10_000 } },
   },
 });
