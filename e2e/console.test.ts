@@ -150,7 +150,7 @@ describe.skipIf(!chromiumHere)('web console in Chromium', () => {
     expect(await page.evaluate(async () => (await fetch('/api/me')).status)).toBe(401);
 
     await signIn(OWNER.email, 'wrong password!');
-    await expect.poll(() => page.getByTestId('form-error').textContent()).toBe(catalogs.en.signIn.wrongPassword);
+    await expect.poll(() => page.getByTestId('form-error').textContent()).toBe(catalogs.en.errors.invalidCredentials);
     // The caret goes back to the password, so the user can type it again and press Enter.
     await expect.poll(() => page.locator(':focus').getAttribute('name')).toBe('password');
     await shot('en', 'sign-in-error');
@@ -170,7 +170,7 @@ describe.skipIf(!chromiumHere)('web console in Chromium', () => {
       await signIn('nobody@example.com', `guess ${i}`, other);
       expect((await answered).status()).toBe(i < 5 ? 401 : 429);
     }
-    await expect.poll(() => other.getByTestId('form-error').textContent()).toBe(catalogs.en.signIn.lockedOut);
+    await expect.poll(() => other.getByTestId('form-error').textContent()).toBe(catalogs.en.errors.tooManyAttempts);
     await anonymous.close();
   });
 

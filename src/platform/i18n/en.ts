@@ -118,8 +118,6 @@ export const en = {
     password: 'Password',
     submit: 'Sign in',
     submitting: 'Signing in…',
-    wrongPassword: 'The email or password is not right. Check both and try again.',
-    lockedOut: 'Too many failed attempts. Sign-in is locked for a while; wait a few minutes and try again, or ask an admin.',
     signedOut: 'You have signed out.',
   },
   setup: {

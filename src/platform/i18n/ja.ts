@@ -116,8 +116,6 @@ export const ja: Catalog = {
     password: 'パスワード',
     submit: 'ログイン',
     submitting: 'ログイン中…',
-    wrongPassword: 'メールアドレスまたはパスワードが正しくありません。両方を確認して、もう一度お試しください。',
-    lockedOut: 'ログインの失敗が続いたため、一時的にロックされています。数分待ってから再度お試しいただくか、管理者に連絡してください。',
     signedOut: 'ログアウトしました。',
   },
   setup: {

@@ -116,8 +116,6 @@ export const ko: Catalog = {
     password: '비밀번호',
     submit: '로그인',
     submitting: '로그인 중…',
-    wrongPassword: '이메일 또는 비밀번호가 올바르지 않습니다. 둘 다 확인하고 다시 시도하세요.',
-    lockedOut: '로그인 실패가 반복되어 잠시 잠겼습니다. 몇 분 후 다시 시도하거나 관리자에게 문의하세요.',
     signedOut: '로그아웃했습니다.',
   },
   setup: {

@@ -1,7 +1,7 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { api, isApiError, type Me } from '../api.ts';
+import { api, type Me } from '../api.ts';
 import { useErrorText } from '../errors.ts';
 import { applyLocale } from '../i18n.ts';
 import { useMe, useSetMe } from '../session.ts';
@@ -34,9 +34,8 @@ export function SignInPage() {
       setMe(res.user);
       void navigate(state?.from ?? '/', { replace: true });
     } catch (err) {
-      if (isApiError(err) && (err.status === 429 || err.code === 'LOCKED_OUT' || err.code === 'TOO_MANY_ATTEMPTS')) setError(t('signIn.lockedOut'));
-      else if (isApiError(err) && (err.code === 'INVALID_CREDENTIALS' || err.status === 401)) setError(t('signIn.wrongPassword'));
-      else setError(errorText(err));
+      // INVALID_CREDENTIALS and TOO_MANY_ATTEMPTS have their own messages in the catalogs' errors.
+      setError(errorText(err));
       setPassword('');
       setTimeout(() => passwordRef.current?.focus(), 0);
     } finally {
