@@ -8,7 +8,7 @@ import { currentLocale } from '../i18n.ts';
 import { Button, Field, SelectField } from '../ui/form.tsx';
 import { carrierCodeById } from '../../../src/marketplaces/elevenst/codes.ts';
 import { TestResult } from './test-result.tsx';
-import { switches, trackingPushAtValues, type Connection, type ConnectionOptions, type ConnectionTest, type MallId, type TrackingPushAt } from './types.ts';
+import { switches, switchLabel, trackingPushAtValues, type Connection, type ConnectionOptions, type ConnectionTest, type MallId, type TrackingPushAt } from './types.ts';
 
 type Carrier = keyof typeof carrierCodeById;
 /** Qxpress first: it is the guide's default. */
@@ -51,7 +51,6 @@ function invalidFields(err: unknown): string[] {
   return err.message.split('; ').map((part) => part.split(':')[0]!.trim().replace(/^body\.?/, ''));
 }
 
-const switchLabel = { autoImport: 'terms.autoOrderImport', autoConfirm: 'terms.autoOrderConfirmation', autoFulfillment: 'terms.autoShippingInstruction', autoStockSync: 'terms.autoInventorySync' } as const;
 
 /**
  * The guide's "Shopping mall integration registration" form, for a new connection and for editing one

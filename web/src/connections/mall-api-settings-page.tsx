@@ -14,13 +14,12 @@ import { ConnectionForm } from './connection-form.tsx';
 import { GuidePanel } from './guide-panel.tsx';
 import { TestResult } from './test-result.tsx';
 import { importRunsPath } from '../orders/types.ts';
-import { defaultOptions, malls, switches, type Connection, type ConnectionTest, type MallId } from './types.ts';
+import { defaultOptions, malls, switches, switchLabel, type Connection, type ConnectionTest, type MallId } from './types.ts';
 import { useConnections } from './queries.ts';
 
 /** What the page shows besides the list: nothing, the mall choice, the form for a new connection, or an edit. */
 type Mode = { kind: 'list' } | { kind: 'choose' } | { kind: 'new'; mall: MallId } | { kind: 'edit'; id: string };
 
-const switchLabel = { autoImport: 'terms.autoOrderImport', autoConfirm: 'terms.autoOrderConfirmation', autoFulfillment: 'terms.autoShippingInstruction', autoStockSync: 'terms.autoInventorySync' } as const;
 
 /** The last import run as the orders module records it (src/modules/orders/import-run.ts); read defensively. */
 function lastImportOf(connection: Connection) {

@@ -12,7 +12,8 @@ export const trackingPushAtValues: readonly TrackingPushAt[] = ['waybill_printed
 
 /** The four switches of the guide, in its order. */
 export const switches = ['autoImport', 'autoConfirm', 'autoFulfillment', 'autoStockSync'] as const;
-export type Switch = (typeof switches)[number];
+/** Each switch's name in the glossary (catalog key). */
+export const switchLabel = { autoImport: 'terms.autoOrderImport', autoConfirm: 'terms.autoOrderConfirmation', autoFulfillment: 'terms.autoShippingInstruction', autoStockSync: 'terms.autoInventorySync' } as const satisfies Record<(typeof switches)[number], string>;
 
 /** The guide's defaults; the server applies the same ones (src/modules/connections/domain.ts). */
 export const defaultOptions: ConnectionOptions = {
