@@ -50,7 +50,25 @@ export interface Connection {
   options: ConnectionOptions;
   lastTest: ConnectionTest | null;
   /** The last import run's summary, written by the orders module. */
-  lastImport: Record<string, unknown> | null;
+  lastImport: ImportSummary | null;
   createdAt: string;
   updatedAt: string;
+}
+
+/** What the orders module records on a connection when an import run ends. */
+export interface ImportSummary {
+  runId: string;
+  trigger: string;
+  status: 'succeeded' | 'failed';
+  startedAt: string;
+  finishedAt: string;
+  fetched: number;
+  new: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+  /** Cancel requests and completed cancels read, lines flagged, cancelled, withdrawn. */
+  claims: Record<string, number>;
+  cursor: string | null;
+  error?: string;
 }

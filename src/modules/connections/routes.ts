@@ -44,7 +44,23 @@ const connection = z.object({
   enabled: z.boolean(),
   options: connectionOptionsSchema,
   lastTest: test.nullable(),
-  lastImport: z.record(z.string(), z.unknown()).nullable(),
+  lastImport: z
+    .object({
+      runId: z.string(),
+      trigger: z.string(),
+      status: z.enum(['succeeded', 'failed']),
+      startedAt: z.string(),
+      finishedAt: z.string(),
+      fetched: z.number(),
+      new: z.number(),
+      updated: z.number(),
+      unchanged: z.number(),
+      failed: z.number(),
+      claims: z.record(z.string(), z.number()),
+      cursor: z.string().nullable(),
+      error: z.string().optional(),
+    })
+    .nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -18,7 +18,7 @@ import {
   type ConnectionTest,
 } from './domain.ts';
 import { activeKey, createConnectionRepo, type ConnectionRow } from './repo.ts';
-import type { Connection } from './api.ts';
+import type { Connection, ImportSummary } from './api.ts';
 
 export type { Connection } from './api.ts';
 
@@ -59,7 +59,7 @@ function toConnection(row: ConnectionRow): Connection {
     enabled: isSet(row.enabled),
     options: connectionOptionsSchema.parse(JSON.parse(row.options)),
     lastTest: row.last_test ? (JSON.parse(row.last_test) as ConnectionTest) : null,
-    lastImport: row.last_import ? (JSON.parse(row.last_import) as Record<string, unknown>) : null,
+    lastImport: row.last_import ? (JSON.parse(row.last_import) as ImportSummary) : null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -273,7 +273,7 @@ export function createConnectionService(deps: {
     },
 
     /** Stores the summary of the connection's last import run (shown on the connection page). */
-    async recordImport(id: string, summary: Record<string, unknown>): Promise<void> {
+    async recordImport(id: string, summary: ImportSummary): Promise<void> {
       await repo.update(db, id, { last_import: JSON.stringify(summary) });
     },
 

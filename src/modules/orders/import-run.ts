@@ -14,6 +14,7 @@ import {
   type TimeWindow,
 } from '../../marketplaces/types.ts';
 import type { ConnectionOptions } from '../connections/domain.ts';
+import type { ImportSummary } from '../connections/api.ts';
 import { eventForMallStatus, initialStatus, nextStatus, canTake, type LineStatus } from './domain.ts';
 import { createOrderRepo, type LineEventsTable, type LineRow, type OrdersTable, type RunTrigger } from './repo.ts';
 import { importSpan, isIndivisible, nextWindowWidth, planWindows, takeFront, widthAfterCap } from './windows.ts';
@@ -42,7 +43,7 @@ export interface ImportRunDeps {
   settings: ImportSettings;
   now: () => Date;
   /** Stores the run's summary on the connection (connections.recordImport). */
-  recordSummary: (summary: Record<string, unknown>) => Promise<void>;
+  recordSummary: (summary: ImportSummary) => Promise<void>;
 }
 
 export type { CallRecord, WindowRecord } from './api.ts';
@@ -381,7 +382,7 @@ export function createImportRun(deps: ImportRunDeps) {
         .execute();
       await repo.releaseLease(db, connection.id, owner, finishedAt).catch((err: unknown) => log.warn({ err }, 'could not release the import lease'));
       await deps
-        .recordSummary({ runId, trigger, status: failed ? 'failed' : 'succeeded', startedAt, finishedAt, ...counts, claims: claimCounts, cursor: cursorAfter ?? cursorBefore, ...(failed ? { error: errors.join('\n') } : {}) })
+        .recordSummary({ runId, trigger, status: failed ? 'failed' : 'succeeded', startedAt, finishedAt, ...counts, claims: { ...claimCounts }, cursor: cursorAfter ?? cursorBefore, ...(failed ? { error: errors.join('\n') } : {}) })
         .catch((err: unknown) => log.warn({ err }, 'could not record the import summary'));
       if (counts.new + counts.updated > 0 || claimCounts.flagged + claimCounts.cancelled > 0) await deps.outbox.kick().catch(() => undefined);
       return failed ? 'failed' : 'succeeded';

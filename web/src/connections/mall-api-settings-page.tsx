@@ -21,30 +21,13 @@ import { useConnections } from './queries.ts';
 type Mode = { kind: 'list' } | { kind: 'choose' } | { kind: 'new'; mall: MallId } | { kind: 'edit'; id: string };
 
 
-/** The last import run as the orders module records it (src/modules/orders/import-run.ts); read defensively. */
-function lastImportOf(connection: Connection) {
-  const run = connection.lastImport;
-  if (!run) return null;
-  const text = (k: string) => (typeof run[k] === 'string' ? (run[k] as string) : null);
-  const count = (k: string) => (typeof run[k] === 'number' ? (run[k] as number) : null);
-  const status = text('status');
-  return {
-    status,
-    ok: status === 'succeeded' ? true : status === 'failed' ? false : null,
-    at: text('finishedAt') ?? text('startedAt'),
-    fetched: count('fetched'),
-    new: count('new'),
-    error: text('error'),
-  };
-}
-
 /**
  * Orders › Shopping mall integration › Shopping mall API settings: the seller's connections, the
  * guide's "Shopping mall integration registration" form, the connection test before and after saving,
  * and step 1 of the guide (issuing the key on 11st) with the hub's addresses to register.
  */
 export function MallApiSettingsPage() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const client = useQueryClient();
   const errorText = useErrorText();
   const locale = currentLocale();
@@ -142,19 +125,22 @@ export function MallApiSettingsPage() {
     {
       key: 'lastImport',
       header: t('connections.columns.lastImport'),
-      value: (c) => lastImportOf(c)?.at,
+      value: (c) => c.lastImport?.finishedAt,
       render: (c) => {
-        const run = lastImportOf(c);
+        const run = c.lastImport;
         if (!run) return <span className="muted">{t('connections.neverImported')}</span>;
-        const status = run.status && i18n.exists(`connections.importStatus.${run.status}`) ? t(`connections.importStatus.${run.status as 'failed'}`) : run.status;
+        const failed = run.status === 'failed';
         return (
-          <span className="cell-stack" title={run.error ?? undefined} data-testid="last-import" data-status={run.status ?? ''}>
+          <span className="cell-stack" title={run.error} data-testid="last-import" data-status={run.status}>
             <span>
-              {status && <span className={`badge ${run.ok === false ? 'badge-fail' : run.ok ? 'badge-on' : 'badge-off'}`}>{run.ok === false ? '✕ ' : ''}{status}</span>}
-              {run.fetched !== null && run.new !== null && <span className="muted small"> {t('connections.importCounts', { fetched: run.fetched, new: run.new })}</span>}
+              <span className={`badge ${failed ? 'badge-fail' : 'badge-on'}`}>
+                {failed ? '✕ ' : ''}
+                {t(`connections.importStatus.${run.status}`)}
+              </span>
+              <span className="muted small"> {t('connections.importCounts', { fetched: run.fetched, new: run.new })}</span>
             </span>
             <span className="muted small">
-              {formatDateTime(run.at, locale)} ·{' '}
+              {formatDateTime(run.finishedAt, locale)} ·{' '}
               <Link to={`${importRunsPath}?connectionId=${encodeURIComponent(c.id)}`} data-testid="import-runs-link">
                 {t('orders.runs.openRuns')}
               </Link>

@@ -69,8 +69,7 @@ export function ImportNowBar({ connections, only }: { connections: Connection[];
   return (
     <div className="import-bar" data-testid="import-bar">
       {shown.map((c) => {
-        const last = c.lastImport;
-        const at = last && typeof last.finishedAt === 'string' ? last.finishedAt : null;
+        const at = c.lastImport?.finishedAt;
         const busy = start.isPending && start.variables?.id === c.id;
         return (
           <div key={c.id} className="import-row" data-testid="import-row" data-connection={c.id}>
