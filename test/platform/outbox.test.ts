@@ -156,7 +156,8 @@ describe.each(testDialects)('outbox on $name', ({ create }) => {
 
   it('does not let a dispatcher that lost its claim record its result over the one now sending', async () => {
     const db = scratch.database.db;
-    const first = createOutbox({ db, dialect: scratch.database.dialect, queue, log: silentLog, baseDelayMs: 50 });
+    // One slot: with more, a slow slot of the first dispatcher could take the expired intent itself.
+    const first = createOutbox({ db, dialect: scratch.database.dialect, queue, log: silentLog, baseDelayMs: 50, concurrency: 1 });
     const second = createOutbox({ db, dialect: scratch.database.dialect, queue, log: silentLog });
     let failFirst!: () => void;
     let finishSecond!: () => void;
