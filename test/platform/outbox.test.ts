@@ -133,12 +133,13 @@ describe.each(testDialects)('outbox on $name', ({ create }) => {
   });
 
   it('keeps an intent whose call outlasts the lease: the lease is renewed, a second dispatcher does not send it again', async () => {
-    const first = createOutbox({ db: scratch.database.db, dialect: scratch.database.dialect, queue, log: silentLog, leaseMs: 300 });
-    const second = createOutbox({ db: scratch.database.db, dialect: scratch.database.dialect, queue, log: silentLog, leaseMs: 300 });
+    // The call lasts 2.5 leases; renewal every third of a lease leaves room for a loaded machine's delays.
+    const first = createOutbox({ db: scratch.database.db, dialect: scratch.database.dialect, queue, log: silentLog, leaseMs: 1000, concurrency: 1 });
+    const second = createOutbox({ db: scratch.database.db, dialect: scratch.database.dialect, queue, log: silentLog, leaseMs: 1000 });
     let calls = 0;
     const handler = async () => {
       calls++;
-      await new Promise((r) => setTimeout(r, 1200));
+      await new Promise((r) => setTimeout(r, 2500));
     };
     first.register('slow', handler);
     second.register('slow', handler);
@@ -146,7 +147,7 @@ describe.each(testDialects)('outbox on $name', ({ create }) => {
     const sending = first.dispatch();
     await waitFor('claimed', async () => (await first.get([SELLER], id))?.status === 'sending');
     for (let i = 0; i < 5; i++) {
-      await new Promise((r) => setTimeout(r, 200));
+      await new Promise((r) => setTimeout(r, 400));
       expect(await second.dispatch()).toBe(0);
     }
     await sending;
